@@ -1,0 +1,36 @@
+import Koa from 'koa';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../logger.js';
+import { errorHandler } from './error-handler.js';
+import { healthRoutes, type ReadinessCheck } from './health.js';
+import { httpMetrics } from './http-metrics.js';
+import { requestContext } from './request-context.js';
+
+export interface HttpAppOptions {
+  logger: Logger;
+  registry: Registry;
+  readiness?: ReadinessCheck;
+  isStopping?: () => boolean;
+}
+
+/**
+ * A Koa app with the middleware every service shares, in the order that matters: request context
+ * (id + logger), metrics, then the error handler (so metrics and logs see the final status), then
+ * health routes. The service mounts its own routes after this.
+ */
+export function createHttpApp({ logger, registry, readiness = () => ({}), isStopping = () => false }: HttpAppOptions): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+  app.on('error', (err: unknown, ctx?: Koa.Context) => {
+    // Clients that hang up mid-response are not server failures.
+    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return;
+    (ctx?.state.log ?? logger).error({ err, path: ctx?.path }, 'request failed');
+  });
+  app.use(requestContext({ logger }));
+  app.use(httpMetrics({ registry }));
+  app.use(errorHandler());
+  const health = healthRoutes({ registry, readiness, isStopping });
+  app.use(health.routes());
+  return app;
+}

@@ -1,0 +1,23 @@
+export { ConfigError, env, loadConfig, redactUrl, type ConfigOf, type LogLevel, type Parser } from './config.js';
+export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createRegistry, Counter, Gauge, Histogram, Registry, LATENCY_BUCKETS } from './metrics.js';
+export { AppError } from './http/app-error.js';
+export { errorHandler } from './http/error-handler.js';
+export { requestContext, REQUEST_ID_HEADER } from './http/request-context.js';
+export { httpMetrics } from './http/http-metrics.js';
+export { healthRoutes, type ReadinessCheck } from './http/health.js';
+export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
+export { listen, type RunningServer } from './http/listen.js';
+export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
+export { runMain } from './main.js';
+export {
+  encodePosition,
+  parsePositionMessage,
+  MAX_MESSAGE_BYTES,
+  POSITION_SCHEMA_VERSION,
+  REJECT_REASONS,
+  type ParseResult,
+  type PositionFix,
+  type RejectReason,
+} from './message/position.js';
+export * from './broker/types.js';
