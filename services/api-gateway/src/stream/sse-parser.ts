@@ -1,0 +1,105 @@
+/**
+ * Incremental Server-Sent Events parser for the upstream (tracker) stream, following the
+ * WHATWG event-stream interpretation rules: any of CRLF/LF/CR ends a line (even split across
+ * chunks), a leading BOM is dropped, ":" lines are comments, one optional space after the colon
+ * is removed, an empty line dispatches, and an event with no data is not dispatched.
+ */
+
+export interface ParsedSseEvent {
+  /** The id field of this very event, if it had one (the spec's inherited last id is separate). */
+  id?: string;
+  /** Defaults to "message" as in EventSource. */
+  event: string;
+  data: string;
+}
+
+export interface SseParserHandlers {
+  onEvent(event: ParsedSseEvent): void;
+  onComment?(text: string): void;
+  onRetry?(milliseconds: number): void;
+}
+
+export class SseParser {
+  private buffer = '';
+  private atStreamStart = true;
+  /** The previous chunk ended with CR: a LF at the start of the next chunk belongs to it. */
+  private pendingCr = false;
+  private data: string[] = [];
+  private eventType = '';
+  private eventId: string | undefined;
+  /** The spec's "last event ID buffer": survives between events. */
+  lastEventId = '';
+
+  constructor(private readonly handlers: SseParserHandlers) {}
+
+  push(chunk: string): void {
+    if (this.atStreamStart) {
+      if (chunk.length === 0) return;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      this.atStreamStart = false;
+    }
+    if (this.pendingCr && chunk.startsWith('\n')) chunk = chunk.slice(1);
+    this.pendingCr = false;
+    this.buffer += chunk;
+
+    const lineBreak = /\r\n|\r|\n/g;
+    let start = 0;
+    for (let match = lineBreak.exec(this.buffer); match; match = lineBreak.exec(this.buffer)) {
+      const line = this.buffer.slice(start, match.index);
+      start = lineBreak.lastIndex;
+      if (match[0] === '\r' && start === this.buffer.length) this.pendingCr = true;
+      this.processLine(line);
+    }
+    this.buffer = this.buffer.slice(start);
+  }
+
+  /** At end of stream an incomplete event is discarded, as the spec says. */
+  reset(): void {
+    this.buffer = '';
+    this.atStreamStart = true;
+    this.pendingCr = false;
+    this.data = [];
+    this.eventType = '';
+    this.eventId = undefined;
+  }
+
+  private processLine(line: string): void {
+    if (line === '') return this.dispatch();
+    if (line.startsWith(':')) {
+      this.handlers.onComment?.(line.slice(1).replace(/^ /, ''));
+      return;
+    }
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    switch (field) {
+      case 'data':
+        this.data.push(value);
+        break;
+      case 'event':
+        this.eventType = value;
+        break;
+      case 'id':
+        if (!value.includes('\0')) {
+          this.eventId = value;
+          this.lastEventId = value;
+        }
+        break;
+      case 'retry':
+        if (/^\d+$/.test(value)) this.handlers.onRetry?.(Number(value));
+        break;
+      default: // unknown fields are ignored
+    }
+  }
+
+  private dispatch(): void {
+    const { data, eventType, eventId } = this;
+    this.data = [];
+    this.eventType = '';
+    this.eventId = undefined;
+    if (data.length === 0) return;
+    const event: ParsedSseEvent = { event: eventType || 'message', data: data.join('\n') };
+    if (eventId !== undefined) event.id = eventId;
+    this.handlers.onEvent(event);
+  }
+}
