@@ -20,7 +20,10 @@ class ScriptedEventSource extends EventTarget {
   }
   emitPosition(id: string, data: unknown) {
     this.dispatchEvent(
-      new MessageEvent('position', { data: typeof data === 'string' ? data : JSON.stringify(data), lastEventId: id }),
+      new MessageEvent('position', {
+        data: typeof data === 'string' ? data : JSON.stringify(data),
+        lastEventId: id,
+      }),
     );
   }
 }
@@ -76,7 +79,13 @@ function harness() {
   };
 }
 
-const fix = (id: string, lat: number) => ({ id, name: id, lat, lng: 1, time: '2024-01-01T00:00:00Z' });
+const fix = (id: string, lat: number) => ({
+  id,
+  name: id,
+  lat,
+  lng: 1,
+  time: '2024-01-01T00:00:00Z',
+});
 
 test('coalesces several fixes of one vehicle into one update per frame', () => {
   const h = harness();

@@ -166,11 +166,14 @@ export class PositionStreamController implements ReactiveController {
       this.lastHostUpdate = now;
       this.host.requestUpdate();
     } else if (this.hostUpdateHandle === undefined) {
-      this.hostUpdateHandle = this.env.setTimeout(() => {
-        this.hostUpdateHandle = undefined;
-        this.lastHostUpdate = this.env.now();
-        this.host.requestUpdate();
-      }, interval - (now - this.lastHostUpdate));
+      this.hostUpdateHandle = this.env.setTimeout(
+        () => {
+          this.hostUpdateHandle = undefined;
+          this.lastHostUpdate = this.env.now();
+          this.host.requestUpdate();
+        },
+        interval - (now - this.lastHostUpdate),
+      );
     }
   }
 

@@ -88,7 +88,8 @@ export function poseAtTime(points: readonly HistoryPoint[], ms: number): Pose | 
   const before = points[low]!;
   const after = points[low + 1];
   const beforeMs = Date.parse(before.time);
-  if (!after || ms <= beforeMs) return { lat: before.lat, lng: before.lng, heading: before.heading };
+  if (!after || ms <= beforeMs)
+    return { lat: before.lat, lng: before.lng, heading: before.heading };
   const t = (ms - beforeMs) / (Date.parse(after.time) - beforeMs);
   return {
     lat: lerp(before.lat, after.lat, t),

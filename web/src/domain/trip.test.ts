@@ -32,7 +32,11 @@ test('a standstill of at least MIN_STOP_MS becomes a stop with its duration', ()
 });
 
 test('short halts are not stops, and an empty range gives zeros', () => {
-  const halt = [at(0, 0, 0), at(MIN_STOP_MS / 1000 - 10, 0, 0), at(MIN_STOP_MS / 1000 - 1, 0.001, 10)];
+  const halt = [
+    at(0, 0, 0),
+    at(MIN_STOP_MS / 1000 - 10, 0, 0),
+    at(MIN_STOP_MS / 1000 - 1, 0.001, 10),
+  ];
   assert.deepEqual(tripFigures(halt).stops, []);
   assert.deepEqual(tripFigures([]), {
     distanceMetres: 0,

@@ -36,7 +36,13 @@ export function tripFigures(points: readonly HistoryPoint[]): TripFigures {
     const startMs = Date.parse(stillSince.time);
     const endMs = Date.parse(end.time);
     if (endMs - startMs >= MIN_STOP_MS) {
-      stops.push({ lat: stillSince.lat, lng: stillSince.lng, startMs, endMs, durationMs: endMs - startMs });
+      stops.push({
+        lat: stillSince.lat,
+        lng: stillSince.lng,
+        startMs,
+        endMs,
+        durationMs: endMs - startMs,
+      });
     }
     stillSince = undefined;
   };

@@ -34,7 +34,13 @@ test('parseVehicle rejects bad coordinates and defaults the optional fields', ()
   assert.equal(parseVehicle({ id: 'a', lat: 91, lng: 0 }), undefined);
   assert.equal(parseVehicle({ id: 'a', lat: 'x', lng: 0 }), undefined);
   assert.equal(parseVehicle(null), undefined);
-  const parsed = parseVehicle({ id: 'a', lat: 1, lng: 2, time: '2024-01-01T00:00:00Z', status: 'weird' });
+  const parsed = parseVehicle({
+    id: 'a',
+    lat: 1,
+    lng: 2,
+    time: '2024-01-01T00:00:00Z',
+    status: 'weird',
+  });
   assert.equal(parsed?.name, 'a');
   assert.equal(parsed?.status, 'moving');
   assert.equal(parsed?.lastSeen, '2024-01-01T00:00:00Z');

@@ -3,8 +3,24 @@ import assert from 'node:assert/strict';
 import { queryVehicles } from './vehicle-query.js';
 import { VEHICLE_STATUSES, type Vehicle } from './vehicle.js';
 
-const vehicle = (id: string, name: string, speed: number, lastSeen: string, status: Vehicle['status']) =>
-  ({ id, name, lat: 0, lng: 0, time: lastSeen, speed, heading: 0, status, lastSeen }) satisfies Vehicle;
+const vehicle = (
+  id: string,
+  name: string,
+  speed: number,
+  lastSeen: string,
+  status: Vehicle['status'],
+) =>
+  ({
+    id,
+    name,
+    lat: 0,
+    lng: 0,
+    time: lastSeen,
+    speed,
+    heading: 0,
+    status,
+    lastSeen,
+  }) satisfies Vehicle;
 
 const fleet = [
   vehicle('v10', 'Truck 10', 5, '2024-01-01T00:00:03Z', 'moving'),
@@ -31,7 +47,9 @@ test('searches name or id, case-insensitively, and filters by status', () => {
     ['v3'],
   );
   assert.deepEqual(
-    queryVehicles(fleet, { search: '', statuses: new Set(['parked']), sort: 'name' }).map((v) => v.id),
+    queryVehicles(fleet, { search: '', statuses: new Set(['parked']), sort: 'name' }).map(
+      (v) => v.id,
+    ),
     ['v3'],
   );
 });

@@ -39,7 +39,8 @@ function isFiniteNumber(value: unknown): value is number {
 export function parseVehicle(value: unknown): Vehicle | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = value as Record<string, unknown>;
-  if (typeof v.id !== 'string' || !isFiniteNumber(v.lat) || !isFiniteNumber(v.lng)) return undefined;
+  if (typeof v.id !== 'string' || !isFiniteNumber(v.lat) || !isFiniteNumber(v.lng))
+    return undefined;
   if (Math.abs(v.lat) > 90 || Math.abs(v.lng) > 180) return undefined;
   const status = VEHICLE_STATUSES.includes(v.status as VehicleStatus)
     ? (v.status as VehicleStatus)

@@ -1,0 +1,68 @@
+import { parseVehicle, type HistoryPoint, type Vehicle } from '../domain/vehicle.js';
+
+/** An API answer in the `{ error, message }` shape (or a network failure). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function getJson(url: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' } });
+  } catch (error) {
+    throw new ApiError(0, 'network', `Cannot reach the server (${(error as Error).message})`);
+  }
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
+    throw new ApiError(
+      response.status,
+      body.error ?? 'http',
+      body.message ?? `HTTP ${response.status}`,
+    );
+  }
+  return response.json();
+}
+
+export interface HistoryRange {
+  from: Date;
+  to: Date;
+  limit?: number;
+}
+
+/** The REST half of the API (the live half is PositionStreamController). */
+export class FleetApi {
+  constructor(readonly base: string) {}
+
+  get streamUrl(): string {
+    return `${this.base}/stream`;
+  }
+
+  async vehicles(): Promise<Vehicle[]> {
+    const body = await getJson(`${this.base}/vehicles`);
+    return Array.isArray(body) ? body.flatMap((v) => parseVehicle(v) ?? []) : [];
+  }
+
+  async history(id: string, range: HistoryRange): Promise<HistoryPoint[]> {
+    const body = await getJson(this.historyUrl(id, range));
+    if (!Array.isArray(body)) throw new ApiError(200, 'format', 'History is not a list');
+    return body
+      .filter(
+        (p): p is HistoryPoint =>
+          typeof p?.lat === 'number' && typeof p?.lng === 'number' && typeof p?.time === 'string',
+      )
+      .map((p) => ({ ...p, speed: p.speed ?? 0, heading: p.heading ?? 0 }));
+  }
+
+  historyUrl(id: string, { from, to, limit }: HistoryRange, format?: 'gpx'): string {
+    const query = new URLSearchParams({ from: from.toISOString(), to: to.toISOString() });
+    if (limit) query.set('limit', String(limit));
+    if (format) query.set('format', format);
+    return `${this.base}/vehicles/${encodeURIComponent(id)}/history?${query}`;
+  }
+}
