@@ -15,9 +15,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Feature, FeatureCollection, LineString, Position } from 'geojson';
 import pathFinderModule from 'geojson-path-finder';
-import { createRng } from '../src/domain/random.ts';
-import { distanceM } from '../src/domain/geo.ts';
-import { formatGpx, type TrackPoint } from '../src/tracks/gpx.ts';
+import { createRng } from '../src/domain/random.js';
+import { distanceM } from '../src/domain/geo.js';
+import { formatGpx, type TrackPoint } from '../src/tracks/gpx.js';
 
 const PACKAGE = 'geojson-path-finder';
 const DATASET = 'test/large-network.json';
