@@ -122,12 +122,12 @@ export const env = {
       return raw;
     };
   },
-  /** Milliseconds, written as 500, 500ms, 10s or 2m. */
+  /** Milliseconds, written as 500, 500ms, 10s, 2m, 1h or 7d. */
   duration(options: { default: string; min?: number; max?: number }): Parser<number> {
     return (raw, name) => {
       const text = raw ?? options.default;
-      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-      const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+      const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text);
+      const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
       const value = match ? Number(match[1]) * factor[(match[2] ?? 'ms') as keyof typeof factor] : NaN;
       if (!Number.isFinite(value) || value < (options.min ?? 0) || value > (options.max ?? Infinity)) {
         throw new ConfigError(name, `must be a duration like 500ms, 10s or 2m within bounds, got ${shown(text)}`);

@@ -1,0 +1,23 @@
+import { env } from '@fleetman/shared';
+
+/** Every setting of the tracker; README.md documents the same table. */
+export const trackerConfigSchema = {
+  PORT: env.port(8081),
+  LOG_LEVEL: env.logLevel(),
+  BROKER_URL: env.optionalUrl({ protocols: ['amqp:', 'amqps:'] }),
+  BROKER_PROTOCOL: env.oneOf(['amqp-1.0', 'amqp-0-9-1'] as const, 'amqp-1.0'),
+  BROKER_USERNAME: env.optionalString(),
+  BROKER_PASSWORD: env.optionalString(),
+  QUEUE_NAME: env.string({ default: 'positionQueue' }),
+  PREFETCH: env.int({ default: 500, min: 1, max: 10_000 }),
+  MONGO_URL: env.optionalUrl({ protocols: ['mongodb:', 'mongodb+srv:'] }),
+  MONGO_USERNAME: env.optionalString(),
+  MONGO_PASSWORD: env.optionalString(),
+  MONGO_DATABASE: env.string({ default: 'fleetman' }),
+  MONGO_RETENTION: env.oneOf(['auto', 'ttl', 'sweep'] as const, 'auto'),
+  HISTORY_RETENTION: env.duration({ default: '7d', min: 60_000 }),
+  BATCH_SIZE: env.int({ default: 500, min: 1, max: 10_000 }),
+  BATCH_MAX_WAIT: env.duration({ default: '20ms', min: 0, max: 10_000 }),
+  STREAM_BUFFER: env.int({ default: 10_000, min: 100, max: 1_000_000 }),
+  SHUTDOWN_DRAIN: env.duration({ default: '0ms', max: 60_000 }),
+};

@@ -1,0 +1,89 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { PositionFix } from '@fleetman/shared';
+import { advance, currentStatus, THRESHOLDS, type VehicleState } from './vehicle-state.js';
+
+const T0 = Date.parse('2026-01-01T10:00:00Z');
+// 1° of latitude at 57.7° N on WGS-84 is 111,337.9 m (meridian arc, GeographicLib); 10 m ≈ 8.9816e-5°.
+const METRE_LAT = 1 / 111_337.9;
+const fix = (seconds: number, northMetres: number, extra: Partial<PositionFix> = {}): PositionFix => ({
+  vehicle: 'v1',
+  name: 'Van 1',
+  lat: 57.7 + northMetres * METRE_LAT,
+  lng: 11.97,
+  time: new Date(T0 + seconds * 1000),
+  ...extra,
+});
+
+function drive(fixes: PositionFix[]): VehicleState {
+  let state: VehicleState | undefined;
+  for (const f of fixes) state = advance(state, f, f.time).state;
+  return state as VehicleState;
+}
+
+test('steady 10 m/s northwards converges to 10 m/s, heading 0, moving', () => {
+  const state = drive(Array.from({ length: 30 }, (_, i) => fix(i, i * 10)));
+  assert.ok(Math.abs(state.speed - 10) < 0.05, `speed ${state.speed}`);
+  assert.equal(state.heading, 0);
+  assert.equal(state.status, 'moving');
+});
+
+test('speed uses fix time, not arrival: a 5 s gap at 10 m/s is still 10 m/s', () => {
+  const state = drive([fix(0, 0), fix(1, 10), fix(2, 20), fix(7, 70), fix(12, 120), fix(17, 170)]);
+  assert.ok(Math.abs(state.speed - 10) < 0.5, `speed ${state.speed}`);
+});
+
+test('duplicates and out-of-order fixes do not change the state or the speed', () => {
+  const before = drive([fix(0, 0), fix(1, 10), fix(2, 20)]);
+  const duplicate = advance(before, fix(2, 20), new Date(T0 + 5000));
+  const older = advance(before, fix(1, 10), new Date(T0 + 6000));
+  assert.equal(duplicate.kind, 'stale');
+  assert.equal(older.kind, 'stale');
+  assert.equal(older.state.speed, before.speed);
+  assert.equal(older.state.lat, before.lat);
+  assert.equal(older.state.lastSeen.getTime(), T0 + 6000, 'contact is still noted');
+});
+
+test('a GPS jump (teleport) does not spike the speed', () => {
+  const state = drive([fix(0, 0), fix(1, 10), fix(2, 20), fix(3, 5020)]);
+  assert.ok(state.speed < 15, `speed ${state.speed}`);
+});
+
+test('GPS jitter under 3 m keeps the previous heading', () => {
+  const moving = drive([fix(0, 0), fix(1, 10), fix(2, 20)]);
+  const jitter = advance(moving, { ...fix(3, 20), lng: 11.97 + 0.00002 }, new Date(T0 + 3000)).state;
+  assert.equal(jitter.heading, 0);
+});
+
+test('reported speed and heading win over computed ones', () => {
+  const state = drive([fix(0, 0, { speed: 0 }), fix(10, 100, { speed: 12, heading: 45 })]);
+  assert.equal(state.heading, 45);
+  assert.ok(state.speed > 11 && state.speed <= 12);
+});
+
+test('status: moving → idle when it stops → parked after 5 minutes, with the time it changed', () => {
+  const fixes = [fix(0, 0), fix(1, 10), fix(2, 20), fix(3, 30)];
+  for (let s = 4; s <= 400; s += 4) fixes.push(fix(s, 30));
+  let state: VehicleState | undefined;
+  const seen: Array<[string, number]> = [];
+  for (const f of fixes) {
+    state = advance(state, f, f.time).state;
+    if (seen.at(-1)?.[0] !== state.status) seen.push([state.status, (state.statusSince.getTime() - T0) / 1000]);
+  }
+  assert.deepEqual(
+    seen.map(([status]) => status),
+    ['idle', 'moving', 'idle', 'parked'],
+  );
+  const idleSince = seen[2]![1];
+  const parkedSince = seen[3]![1];
+  assert.ok(idleSince > 3 && idleSince < 20, `idle since ${idleSince}`);
+  assert.ok(parkedSince - idleSince >= THRESHOLDS.parkedAfterMs / 1000 - 8, `parked after ${parkedSince - idleSince}`);
+});
+
+test('offline is derived from the last contact when read', () => {
+  const state = drive([fix(0, 0), fix(1, 10)]);
+  assert.equal(currentStatus(state, T0 + 60_000).status, 'moving');
+  const later = currentStatus(state, T0 + 1000 + THRESHOLDS.offlineAfterMs + 1);
+  assert.equal(later.status, 'offline');
+  assert.equal(later.statusSince.getTime(), T0 + 1000);
+});

@@ -1,0 +1,151 @@
+import type { PositionFix } from '@fleetman/shared';
+import { inverse } from './geodesy.js';
+
+export type VehicleStatus = 'moving' | 'idle' | 'parked' | 'offline';
+
+/**
+ * Thresholds behind the status, documented in the tracker README:
+ * - moving: smoothed speed ≥ 1 m/s (3.6 km/h) — a parked GPS receiver jitters well below that;
+ * - idle: below that for less than 5 minutes (traffic light, delivery stop);
+ * - parked: below that for 5 minutes or more;
+ * - offline: no fix received for 2 minutes (derived when read, so it needs no timer).
+ */
+export const THRESHOLDS = {
+  movingSpeed: 1,
+  parkedAfterMs: 5 * 60_000,
+  offlineAfterMs: 2 * 60_000,
+  /** Moves shorter than this are GPS noise: they do not turn the heading. */
+  headingMinDistance: 3,
+  /** Smoothing time constant of the speed (exponential, on fix time). */
+  speedTauS: 2,
+  /** Beyond this (324 km/h) a jump between fixes is a GPS glitch, not a speed. */
+  maxPlausibleSpeed: 90,
+  /** After a gap this long the previous speed says nothing about the current one. */
+  speedResetAfterMs: 5 * 60_000,
+} as const;
+
+export interface VehicleState {
+  id: string;
+  name: string;
+  lat: number;
+  lng: number;
+  /** fix time of the newest fix */
+  time: Date;
+  /** m/s, smoothed */
+  speed: number;
+  /** degrees clockwise from north */
+  heading: number;
+  status: Exclude<VehicleStatus, 'offline'>;
+  statusSince: Date;
+  /** fix time since which the vehicle has been below the moving speed; null while moving */
+  stationarySince: Date | null;
+  /** wall-clock time the tracker last heard from the vehicle */
+  lastSeen: Date;
+}
+
+export type Advance = { kind: 'first' | 'advanced'; state: VehicleState } | { kind: 'stale'; state: VehicleState };
+
+/**
+ * Folds one fix into a vehicle's state. Fixes not newer than the current one (duplicates,
+ * out-of-order arrivals) are `stale`: history keeps them, the live state only notes the contact.
+ */
+export function advance(previous: VehicleState | undefined, fix: PositionFix, receivedAt: Date): Advance {
+  if (!previous) {
+    const speed = fix.speed ?? 0;
+    const status = speed >= THRESHOLDS.movingSpeed ? 'moving' : 'idle';
+    return {
+      kind: 'first',
+      state: {
+        id: fix.vehicle,
+        name: fix.name,
+        lat: fix.lat,
+        lng: fix.lng,
+        time: fix.time,
+        speed,
+        heading: fix.heading ?? 0,
+        status,
+        statusSince: fix.time,
+        stationarySince: status === 'moving' ? null : fix.time,
+        lastSeen: receivedAt,
+      },
+    };
+  }
+  const lastSeen = receivedAt > previous.lastSeen ? receivedAt : previous.lastSeen;
+  const dtMs = fix.time.getTime() - previous.time.getTime();
+  if (dtMs <= 0) return { kind: 'stale', state: { ...previous, lastSeen } };
+
+  const { distance, bearing } = inverse(previous, fix);
+  const measured = fix.speed ?? distance / (dtMs / 1000);
+  const speed = smoothSpeed(previous.speed, measured, dtMs);
+  const heading =
+    fix.heading ?? (distance >= THRESHOLDS.headingMinDistance && !Number.isNaN(bearing) ? bearing : previous.heading);
+
+  const moving = speed >= THRESHOLDS.movingSpeed;
+  const stationarySince = moving ? null : (previous.stationarySince ?? fix.time);
+  const status: VehicleState['status'] = moving
+    ? 'moving'
+    : fix.time.getTime() - (stationarySince as Date).getTime() >= THRESHOLDS.parkedAfterMs
+      ? 'parked'
+      : 'idle';
+  return {
+    kind: 'advanced',
+    state: {
+      id: previous.id,
+      name: fix.name,
+      lat: fix.lat,
+      lng: fix.lng,
+      time: fix.time,
+      speed,
+      heading: Math.round(heading * 10) / 10,
+      status,
+      statusSince: status === previous.status ? previous.statusSince : fix.time,
+      stationarySince,
+      lastSeen,
+    },
+  };
+}
+
+function smoothSpeed(previous: number, measured: number, dtMs: number): number {
+  if (measured > THRESHOLDS.maxPlausibleSpeed) return previous;
+  if (dtMs >= THRESHOLDS.speedResetAfterMs) return round(measured);
+  const alpha = 1 - Math.exp(-dtMs / 1000 / THRESHOLDS.speedTauS);
+  return round(previous + alpha * (measured - previous));
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+
+/** The status as seen now: a vehicle silent for too long is offline whatever it last reported. */
+export function currentStatus(state: VehicleState, now: number): { status: VehicleStatus; statusSince: Date } {
+  if (now - state.lastSeen.getTime() > THRESHOLDS.offlineAfterMs) return { status: 'offline', statusSince: state.lastSeen };
+  return { status: state.status, statusSince: state.statusSince };
+}
+
+/** The public shape of a vehicle in the API and on the live stream. */
+export interface VehicleView {
+  id: string;
+  name: string;
+  lat: number;
+  lng: number;
+  time: string;
+  speed: number;
+  heading: number;
+  status: VehicleStatus;
+  statusSince: string;
+  lastSeen: string;
+}
+
+export function toView(state: VehicleState, now: number): VehicleView {
+  const { status, statusSince } = currentStatus(state, now);
+  return {
+    id: state.id,
+    name: state.name,
+    lat: state.lat,
+    lng: state.lng,
+    time: state.time.toISOString(),
+    speed: state.speed,
+    heading: state.heading,
+    status,
+    statusSince: statusSince.toISOString(),
+    lastSeen: state.lastSeen.toISOString(),
+  };
+}

@@ -1,0 +1,78 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLogger, createRegistry, type PositionFix } from '@fleetman/shared';
+import { MemoryStore } from '../data/memory-store.js';
+import type { PositionRecord } from '../data/position-store.js';
+import { LiveFeed } from '../live/live-feed.js';
+import { Ingestor } from './ingestor.js';
+import { createTrackerMetrics } from './tracker-metrics.js';
+
+/** A store whose writes fail while `down` is set: the database outage, at unit scale. */
+class FlakyStore extends MemoryStore {
+  down = false;
+  attempts = 0;
+  override async insertPositions(records: PositionRecord[]): Promise<boolean[]> {
+    this.attempts++;
+    if (this.down) throw new Error('database unreachable');
+    return super.insertPositions(records);
+  }
+}
+
+const T0 = Date.now() - 60_000;
+const fix = (second: number, north = second * 10): PositionFix => ({
+  vehicle: 'v',
+  name: 'V',
+  lat: 57.7 + north / 111_337.9,
+  lng: 11.97,
+  time: new Date(T0 + second * 1000),
+});
+
+function setup(store = new FlakyStore()) {
+  const feed = new LiveFeed(100);
+  let ingestor: Ingestor | undefined;
+  const metrics = createTrackerMetrics(createRegistry(), () => ingestor?.vehicles.size ?? 0);
+  ingestor = new Ingestor({ store, feed, metrics, logger: createLogger({ service: 't', level: 'silent' }), batchSize: 3, maxWaitMs: 5 });
+  return { store, feed, ingestor };
+}
+
+test('fixes are stored in batches and published in fix-time order per vehicle', async () => {
+  const { store, feed, ingestor } = setup();
+  const seen: number[] = [];
+  feed.subscribe((event) => seen.push(Date.parse((JSON.parse(event.data) as { time: string }).time)));
+  // Submitted out of order within one batch.
+  await Promise.all([ingestor.submit(fix(2)), ingestor.submit(fix(0)), ingestor.submit(fix(1))]);
+  assert.deepEqual(seen, [fix(0), fix(1), fix(2)].map((f) => f.time.getTime()));
+  assert.equal((await store.history('v', { limit: 10 })).length, 3);
+  assert.ok((ingestor.vehicles.get('v')?.speed ?? 0) > 0);
+});
+
+test('while the store is down submits stay pending (no ack), and complete once it is back', async () => {
+  const { store, ingestor } = setup();
+  store.down = true;
+  let settled = false;
+  const pending = ingestor.submit(fix(0)).then(() => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  assert.equal(settled, false, 'not acknowledged while the database is down');
+  assert.ok(store.attempts >= 2, `retried ${store.attempts} times`);
+  store.down = false;
+  await pending;
+  assert.equal((await store.history('v', { limit: 10 })).length, 1);
+});
+
+test('stop() during an outage rejects pending submits so the broker redelivers them', async () => {
+  const { store, ingestor } = setup();
+  store.down = true;
+  const pending = ingestor.submit(fix(0));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  await ingestor.stop();
+  await assert.rejects(pending, /database unreachable/);
+  await assert.rejects(ingestor.submit(fix(1)), /ingest stopped/);
+});
+
+test('load() rebuilds the hot map from the store', async () => {
+  const first = setup();
+  await first.ingestor.submit(fix(0));
+  const second = setup(first.store);
+  await second.ingestor.load();
+  assert.equal(second.ingestor.vehicles.get('v')?.time.getTime(), fix(0).time.getTime());
+});
