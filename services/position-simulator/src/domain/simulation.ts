@@ -81,6 +81,13 @@ export class FleetSimulation {
     return new Date(this.nowMs);
   }
 
+  /** Simulated time (ms) of the next fix due from any vehicle: when the caller should come back. */
+  get nextDueAt(): number {
+    let next = Number.POSITIVE_INFINITY;
+    for (const vehicle of this.vehicles) next = Math.min(next, vehicle.nextFixAt);
+    return next;
+  }
+
   get size(): number {
     return this.vehicles.length;
   }
