@@ -59,3 +59,33 @@ describe('ClientBuffer', () => {
     assert.equal(buffer.write(frame('5')), 'written');
   });
 });
+
+describe('ClientBuffer.discard', () => {
+  it('drops queued frames and refuses further writes', () => {
+    const { stream, received, release } = stalledWritable(1);
+    const buffer = new ClientBuffer(stream, { maxBytes: 100 });
+    buffer.write(frame('a'));
+    buffer.write(frame('b'));
+    buffer.discard();
+    assert.equal(buffer.queuedBytes, 0);
+    assert.equal(buffer.write(frame('c')), 'closed');
+    release();
+    stream.emit('drain');
+    assert.deepEqual(received, ['a']);
+  });
+});
+
+describe('ClientBuffer.preload', () => {
+  it('writes the first burst past the bound, then bounds what comes after it', async () => {
+    const { stream, received, release } = stalledWritable(4);
+    const buffer = new ClientBuffer(stream, { maxBytes: 5 });
+    for (const text of ['snapshot-1', 'snapshot-2']) buffer.preload(frame(text));
+    assert.equal(buffer.queuedBytes, 0, 'the burst sits in the stream, not in the bounded queue');
+    assert.equal(buffer.write(frame('live')), 'queued', 'live frames wait behind the burst');
+    assert.equal(buffer.write(frame('12')), 'overflow', 'and are bounded');
+    release();
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    assert.deepEqual(received, ['snapshot-1', 'snapshot-2']);
+  });
+});

@@ -7,7 +7,7 @@ import type { Writable } from 'node:stream';
  * stalled browser grow the gateway's memory without limit.
  */
 
-export type WriteOutcome = 'written' | 'queued' | 'overflow';
+export type WriteOutcome = 'written' | 'queued' | 'overflow' | 'closed';
 
 export interface ClientBufferOptions {
   maxBytes: number;
@@ -18,6 +18,7 @@ export class ClientBuffer {
   private pendingBytes = 0;
   private waitingForDrain = false;
   private overflowed = false;
+  private closed = false;
 
   constructor(
     private readonly output: Writable,
@@ -36,6 +37,7 @@ export class ClientBuffer {
   }
 
   write(frame: Buffer): WriteOutcome {
+    if (this.closed) return 'closed';
     if (this.overflowed) return 'overflow';
     if (!this.waitingForDrain && this.pending.length === 0) {
       this.waitingForDrain = !this.output.write(frame);
@@ -52,7 +54,32 @@ export class ClientBuffer {
     return 'queued';
   }
 
+  /**
+   * Writes past the bound, straight into the stream's own buffer: for the first burst (snapshot
+   * or resume replay), whose size is already bounded by the fleet size and the resume window.
+   * Live frames written after it queue behind it and are bounded by `maxBytes` as usual.
+   */
+  preload(frame: Buffer): void {
+    if (this.closed || this.overflowed) return;
+    if (this.pending.length > 0) {
+      // Only reachable if called after live writes queued: keep the order, the bound is theirs.
+      this.pending.push(frame);
+      this.pendingBytes += frame.length;
+      return;
+    }
+    const accepted = this.output.write(frame);
+    this.waitingForDrain ||= !accepted;
+  }
+
+  /** The client is gone or being ended: drop what waits and accept nothing more. */
+  discard(): void {
+    this.closed = true;
+    this.pending.length = 0;
+    this.pendingBytes = 0;
+  }
+
   private flush(): void {
+    if (this.closed) return;
     this.waitingForDrain = false;
     while (this.pending.length > 0 && !this.waitingForDrain) {
       const frame = this.pending.shift() as Buffer;

@@ -22,7 +22,7 @@ describe('EventRing', () => {
   it('works with ids that are not contiguous', () => {
     const ring = ringWith([10, 20, 35]);
     assert.deepEqual(ids(ring.since(15, 0)), [20, 35]);
-    assert.deepEqual(ids(ring.since(1000, 0)), []);
+    assert.equal(ids(ring.since(1000, 0)), 'gap', 'an id from the future is not ours');
   });
 
   it('is a gap when the client is older than the first event we ever saw', () => {
@@ -47,6 +47,18 @@ describe('EventRing', () => {
     assert.equal(ring.size, 0);
     assert.equal(ring.lastId, 300, 'the sequence position survives an empty ring');
     assert.deepEqual(ids(ring.since(300, 10_000)), []);
+  });
+
+  it('restartAt drops the window and covers only what follows', () => {
+    const ring = ringWith([1, 2, 3]);
+    ring.restartAt(10);
+    assert.equal(ring.size, 0);
+    assert.equal(ring.lastId, 10);
+    assert.equal(ids(ring.since(3, 0)), 'gap');
+    assert.deepEqual(ids(ring.since(10, 0)), []);
+    ring.push({ id: 11, receivedAt: 0 }, true);
+    assert.deepEqual(ids(ring.since(10, 0)), [11]);
+    assert.throws(() => ring.restartAt(11), /must increase/);
   });
 
   it('rejects ids that do not increase', () => {

@@ -61,16 +61,34 @@ export class EventRing<T extends RingEvent> {
     this.count += 1;
   }
 
+  /**
+   * The upstream sent a fresh snapshot ending at `id` (e.g. after a tracker restart): older
+   * events can no longer be resumed from, and everything after `id` will follow.
+   */
+  restartAt(id: number): void {
+    const last = this.lastId;
+    if (last !== undefined && id <= last) {
+      throw new Error(`EventRing ids must increase: got ${id} after ${last}`);
+    }
+    this.clear();
+    this.coveredAfter = id;
+  }
+
   /** Drops events older than maxAgeMs; cheap to call often (stops at the first young one). */
   evictExpired(now: number): void {
     const oldestAllowed = now - this.options.maxAgeMs;
     while (this.count > 0 && this.at(0).receivedAt < oldestAllowed) this.evictOldest();
   }
 
-  /** What a client that has seen everything up to `afterId` is missing. */
+  /**
+   * What a client that has seen everything up to `afterId` is missing. An id older than the
+   * window, or newer than anything we have seen (garbage, or another sequence), is a gap.
+   */
   since(afterId: number, now: number): ResumeResult<T> {
     this.evictExpired(now);
-    if (this.coveredAfter === undefined || afterId < this.coveredAfter) return { kind: 'gap' };
+    const last = this.lastId;
+    if (this.coveredAfter === undefined || last === undefined) return { kind: 'gap' };
+    if (afterId < this.coveredAfter || afterId > last) return { kind: 'gap' };
     let low = 0;
     let high = this.count;
     while (low < high) {

@@ -1,0 +1,65 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import { AppError, Counter, createHttpApp, type Logger, type ReadinessCheck, type Registry } from '@fleetman/shared';
+import type { GatewayConfig } from './config.js';
+import { validateHistoryQuery } from './proxy/query-validation.js';
+import { trackerProxy } from './proxy/tracker-proxy.js';
+import { rateLimit } from './ratelimit/rate-limit.js';
+import type { RateLimiter } from './ratelimit/rate-limiter.js';
+import type { StreamHub } from './stream/stream-hub.js';
+import { streamHandler } from './stream/stream-route.js';
+import { stripApiPrefix } from './web/api-prefix.js';
+import { staticSite } from './web/static-site.js';
+
+export interface GatewayAppDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  registry: Registry;
+  hub: StreamHub;
+  limiter: RateLimiter;
+  readiness: ReadinessCheck;
+  isStopping: () => boolean;
+}
+
+/** Paths the API owns: never answered with the web app's index.html. */
+const API_PREFIXES = ['/vehicles', '/stream', '/api', '/livez', '/readyz', '/metrics'];
+
+/**
+ * The gateway's Koa app (never listens): shared middleware and health first, then, in local
+ * mode, the web app and the `/api` alias, then the rate-limited API. No body parser anywhere:
+ * the proxy forwards GETs only and must not have the request stream consumed before it.
+ */
+export function createGatewayApp({ config, logger, registry, hub, limiter, readiness, isStopping }: GatewayAppDeps): Koa {
+  const app = createHttpApp({ logger, registry, readiness, isStopping });
+  // ctx.ip is the client as seen by the nearest trusted proxy, not whatever a client claims.
+  app.proxy = config.TRUSTED_PROXY_HOPS > 0;
+  app.maxIpsCount = config.TRUSTED_PROXY_HOPS;
+
+  if (config.WEB_DIR) {
+    app.use(stripApiPrefix('/api'));
+    app.use(staticSite({ root: config.WEB_DIR, apiPrefixes: API_PREFIXES }));
+  }
+
+  const rejected = new Counter({
+    name: 'http_rate_limited_total',
+    help: 'Requests refused with 429 by the per-client rate limit',
+    registers: [registry],
+  });
+  const proxy = trackerProxy({ trackerUrl: config.TRACKER_URL, timeoutMs: config.TRACKER_TIMEOUT });
+  const api = new Router();
+  api.use(rateLimit({ limiter, rejected }));
+  api.get('/vehicles', proxy);
+  api.get('/vehicles/:id', proxy);
+  api.get(
+    '/vehicles/:id/history',
+    async function checkHistoryQuery(ctx, next) {
+      const problem = validateHistoryQuery(ctx.query);
+      if (problem) throw new AppError(400, 'bad_query', problem.message);
+      await next();
+    },
+    proxy,
+  );
+  api.get('/stream', streamHandler(hub));
+  app.use(api.routes()).use(api.allowedMethods());
+  return app;
+}
