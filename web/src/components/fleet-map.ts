@@ -35,6 +35,7 @@ export class FleetMap extends LitElement {
   });
   private readonly stops = L.layerGroup();
   private fittedOnce = false;
+  private latestFixMs = 0;
   private replayPoints: readonly HistoryPoint[] | undefined;
 
   static override styles = [
@@ -108,6 +109,8 @@ export class FleetMap extends LitElement {
   applyFrame(update: FrameUpdate): void {
     if (!this.vehicles || !this.map) return;
     this.vehicles.update(update.changed, update.snap);
+    for (const v of update.changed)
+      this.latestFixMs = Math.max(this.latestFixMs, Date.parse(v.time));
     if (!this.fittedOnce && update.changed.length > 0) {
       this.fittedOnce = true;
       const bounds = L.latLngBounds(update.changed.map((v) => [v.lat, v.lng] as L.LatLngTuple));
@@ -176,6 +179,7 @@ export class FleetMap extends LitElement {
       vehicles: this.vehicles?.size ?? 0,
       drawn: this.vehicles?.drawnCount ?? 0,
       trailPoints: this.trail.getLatLngs().length,
+      latestFixMs: this.latestFixMs,
     };
   }
 }
