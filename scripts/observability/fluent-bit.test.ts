@@ -14,7 +14,7 @@ const replaceDots = es.entries.get('replace_dots') === 'On';
 function loggerLines(): string[] {
   const lines: string[] = [];
   const logger = createLogger({ service: 'position-tracker', version: '1.2.3', destination: { write: (l: string) => void lines.push(l.trim()) } });
-  logger.info({ reqId: 'r-42', route: '/vehicles/:id', status: 200 }, 'request completed');
+  logger.info({ reqId: 'r-42', method: 'GET', path: '/vehicles/v1', status: 200, ms: 3.2 }, 'request');
   logger.error({ reqId: 'r-43', err: Object.assign(new Error('Mongo unavailable'), { code: 'ECONNREFUSED' }) }, 'store failed');
   logger.warn({ reason: 'invalid', url: 'amqp://fleet:secret@activemq:5672' }, 'position rejected');
   return lines;

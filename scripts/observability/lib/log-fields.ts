@@ -33,6 +33,8 @@ function typeProblem(field: string, value: unknown, mapping: FieldMapping): stri
     keyword: ['string', 'number', 'boolean'],
     match_only_text: ['string'],
     text: ['string'],
+    float: ['number'],
+    long: ['number'],
     date: mapping.format === 'epoch_millis' ? ['number'] : ['string'],
   };
   const accepted = ok[mapping.type ?? ''];
