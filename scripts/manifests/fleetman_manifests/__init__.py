@@ -1,0 +1,1 @@
+"""Offline validation of Fleetman's Kubernetes manifests: render, schema-check, policy-check."""
