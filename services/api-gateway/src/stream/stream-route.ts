@@ -20,7 +20,11 @@ export function streamHandler(hub: StreamHub) {
     const body = new PassThrough();
     ctx.status = 200;
     ctx.body = body;
-    const disconnect = hub.connect(body, lastEventId, () => socket.destroy());
+    // A reset, not a FIN: a FIN would queue behind the unread megabytes the kernel still holds.
+    const disconnect = hub.connect(body, lastEventId, () => socket.resetAndDestroy());
+    // The stream only finishes when the gateway ends it (shutdown): close the connection too,
+    // rather than leave an idle keep-alive socket that holds the server's close() up.
+    ctx.res.once('finish', () => socket.end());
     ctx.res.once('close', () => {
       disconnect();
       body.destroy();

@@ -11,6 +11,10 @@ export class TestSseClient {
   headers: http.IncomingHttpHeaders = {};
   private response: http.IncomingMessage | undefined;
   private request: http.ClientRequest | undefined;
+  private readonly parser = new SseParser({
+    onEvent: (event) => this.events.push(event),
+    onComment: (text) => this.comments.push(text),
+  });
 
   static async open(url: string, headers: Record<string, string> = {}, options: { paused?: boolean } = {}) {
     const client = new TestSseClient();
@@ -22,23 +26,27 @@ export class TestSseClient {
     return this.events.filter((event) => event.event === 'position');
   }
 
+  /** Starts reading a client opened paused. */
+  resume(): void {
+    this.response?.on('data', (chunk: string) => this.parser.push(chunk));
+    this.response?.resume();
+  }
+
   close(): void {
     this.request?.destroy();
   }
 
   private connect(url: string, headers: Record<string, string>, paused: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      const parser = new SseParser({
-        onEvent: (event) => this.events.push(event),
-        onComment: (text) => this.comments.push(text),
-      });
       this.request = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
         this.response = response;
         this.status = response.statusCode ?? 0;
         this.headers = response.headers;
         response.setEncoding('utf8');
+        // A paused response reports nothing until read: watch the socket itself.
+        response.socket.once('close', () => (this.closed = true));
         if (paused) response.pause();
-        else response.on('data', (chunk: string) => parser.push(chunk));
+        else response.on('data', (chunk: string) => this.parser.push(chunk));
         response.on('end', () => (this.ended = true));
         response.on('close', () => (this.closed = true));
         response.on('error', () => (this.closed = true));
