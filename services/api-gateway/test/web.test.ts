@@ -1,0 +1,90 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { FakeTracker } from './support/fake-tracker.js';
+import { startGateway, type TestGateway } from './support/gateway.js';
+
+/** Raw GET: fetch would normalise "/../" away before it ever reached the server. */
+function rawGet(base: string, rawPath: string): Promise<{ status: number; type: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const { port } = new URL(base);
+    http
+      .get({ host: '127.0.0.1', port, path: rawPath }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }),
+        );
+      })
+      .on('error', reject);
+  });
+}
+
+describe('api-gateway local mode (WEB_DIR)', () => {
+  let tracker: FakeTracker;
+  let gateway: TestGateway;
+  let root: string;
+
+  before(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'gateway-web-'));
+    const web = path.join(root, 'dist');
+    await mkdir(path.join(web, 'assets'), { recursive: true });
+    await writeFile(path.join(web, 'index.html'), '<!doctype html><title>Fleetman</title>');
+    await writeFile(path.join(web, 'assets', 'app-1234.js'), 'console.log("app")');
+    await writeFile(path.join(root, 'secret.txt'), 'outside the web root');
+    await symlink(path.join(root, 'secret.txt'), path.join(web, 'link.txt'));
+    tracker = await new FakeTracker().start();
+    tracker.emit('v1');
+    gateway = await startGateway({ TRACKER_URL: tracker.url, WEB_DIR: web });
+  });
+  after(async () => {
+    await gateway.stop();
+    await tracker.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('serves the app and its assets with the right content types and caching', async () => {
+    const index = await fetch(`${gateway.url}/`);
+    assert.equal(index.status, 200);
+    assert.match(index.headers.get('content-type') ?? '', /^text\/html/);
+    assert.equal(index.headers.get('cache-control'), 'no-cache');
+    assert.match(await index.text(), /Fleetman/);
+    const script = await fetch(`${gateway.url}/assets/app-1234.js`);
+    assert.match(script.headers.get('content-type') ?? '', /javascript/);
+    assert.match(script.headers.get('cache-control') ?? '', /immutable/);
+    assert.equal(await script.text(), 'console.log("app")');
+  });
+
+  it('falls back to index.html for app routes but not for API paths or missing files', async () => {
+    const deepLink = await fetch(`${gateway.url}/map/v1`);
+    assert.equal(deepLink.status, 200);
+    assert.match(await deepLink.text(), /Fleetman/);
+    const missingAsset = await fetch(`${gateway.url}/assets/nope.js`);
+    assert.equal(missingAsset.status, 404);
+    const unknownVehicle = await fetch(`${gateway.url}/vehicles/nope`);
+    assert.equal(unknownVehicle.status, 404);
+    assert.match(unknownVehicle.headers.get('content-type') ?? '', /json/);
+  });
+
+  it('serves the API under /api too, as nginx does in the cluster', async () => {
+    const response = await fetch(`${gateway.url}/api/vehicles`);
+    assert.equal(response.status, 200);
+    assert.deepEqual(((await response.json()) as { id: string }[]).map((vehicle) => vehicle.id), ['v1']);
+    assert.equal(tracker.requests.at(-1)?.url, '/vehicles');
+    const unknown = await fetch(`${gateway.url}/api/vehicles/nope`);
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.headers.get('content-type') ?? '', /json/);
+  });
+
+  it('never serves a file outside the web root', async () => {
+    for (const rawPath of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/link.txt', '/assets/%00.js', '/%E0%A4%A']) {
+      const response = await rawGet(gateway.url, rawPath);
+      assert.doesNotMatch(response.body, /outside the web root/, rawPath);
+      assert.notEqual(response.status, 500, rawPath);
+    }
+  });
+});
