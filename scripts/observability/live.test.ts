@@ -40,7 +40,8 @@ describe('live: the running services, scraped like in a cluster', () => {
       if (Date.now() > deadline) throw new Error('no position was stored within 60 s');
       await sleep(500);
     }
-    for (const route of ['/api/vehicles', '/api/vehicles/no-such-vehicle']) await (await fetch(stack.gatewayUrl + route)).text();
+    for (const route of ['/api/vehicles', '/api/vehicles/no-such-vehicle'])
+      await (await fetch(stack.gatewayUrl + route)).text();
     for (const service of SERVICES) {
       const response = await fetch(stack.metricsUrls.get(service) as string);
       assert.equal(response.status, 200, `${service} /metrics`);
@@ -70,17 +71,28 @@ describe('live: the running services, scraped like in a cluster', () => {
     assert.deepEqual(unknown, []);
   });
 
-  describe('a real Prometheus with the ServiceMonitors\' jobs and our rules', () => {
+  describe("a real Prometheus with the ServiceMonitors' jobs and our rules", () => {
     before(async () => {
       const jobs = SERVICES.flatMap((name) => {
         const { service, monitor } = monitoringObjects(name);
         const address = new URL(stack.metricsUrls.get(name) as string).host;
-        return scrapeJobs(monitor, service, { address, pod: `${name}-local`, container: name }, '1s');
+        return scrapeJobs(
+          monitor,
+          service,
+          { address, pod: `${name}-local`, container: name },
+          '1s',
+        );
       });
       const ruleFiles = Object.fromEntries(
-        RULE_FILES.map((file, i) => [`rules-${i}.yaml`, stringify({ groups: ruleGroups(file).map((g) => ({ ...g, interval: '1s' })) })]),
+        RULE_FILES.map((file, i) => [
+          `rules-${i}.yaml`,
+          stringify({ groups: ruleGroups(file).map((g) => ({ ...g, interval: '1s' })) }),
+        ]),
       );
-      prometheus = await LocalPrometheus.start({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: jobs }, ruleFiles);
+      prometheus = await LocalPrometheus.start(
+        { global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: jobs },
+        ruleFiles,
+      );
       const p = prometheus;
       await p.waitFor(
         async () => (await p.query('up{namespace="fleetman"} == 1')).length === SERVICES.length,
@@ -91,7 +103,9 @@ describe('live: the running services, scraped like in a cluster', () => {
     });
 
     it('finds all three services up, labelled as in the cluster', async () => {
-      const up = await (prometheus as LocalPrometheus).query('up{namespace="fleetman", endpoint="http"}');
+      const up = await (prometheus as LocalPrometheus).query(
+        'up{namespace="fleetman", endpoint="http"}',
+      );
       assert.deepEqual(up.map((s) => [s.metric.job, s.metric.service, s.value[1]]).sort(), [
         ['api-gateway', 'api-gateway', '1'],
         ['position-simulator', 'position-simulator', '1'],
@@ -99,14 +113,18 @@ describe('live: the running services, scraped like in a cluster', () => {
       ]);
     });
 
-    it('holds the fleet metrics under each service\'s job', async () => {
+    it("holds the fleet metrics under each service's job", async () => {
       for (const service of SERVICES) {
         for (const metric of FLEET_METRICS[service]) {
-          const found = await (prometheus as LocalPrometheus).query(`${metric}{job="${service}", namespace="fleetman"}`);
+          const found = await (prometheus as LocalPrometheus).query(
+            `${metric}{job="${service}", namespace="fleetman"}`,
+          );
           assert.ok(found.length > 0, `${metric} of ${service}`);
         }
       }
-      const stored = await (prometheus as LocalPrometheus).query('sum(rate(positions_consumed_total{namespace="fleetman"}[1m]))');
+      const stored = await (prometheus as LocalPrometheus).query(
+        'sum(rate(positions_consumed_total{namespace="fleetman"}[1m]))',
+      );
       assert.ok(Number(stored[0]?.value[1]) > 0, 'positions are being stored');
     });
 
@@ -114,20 +132,30 @@ describe('live: the running services, scraped like in a cluster', () => {
       const p = prometheus as LocalPrometheus;
       await p.waitFor(
         async () => {
-          const { groups } = await p.api<{ groups: Array<{ rules: Array<{ lastEvaluation: string }> }> }>('/api/v1/rules');
+          const { groups } = await p.api<{
+            groups: Array<{ rules: Array<{ lastEvaluation: string }> }>;
+          }>('/api/v1/rules');
           return groups.flatMap((g) => g.rules).every((r) => !r.lastEvaluation.startsWith('0001'));
         },
         'every rule evaluated once',
         15_000,
       );
-      const { groups } = await p.api<{ groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }> }>(
-        '/api/v1/rules',
-      );
+      const { groups } = await p.api<{
+        groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }>;
+      }>('/api/v1/rules');
       const rules = groups.flatMap((g) => g.rules);
       assert.equal(rules.length, 8);
-      assert.deepEqual(rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`), []);
-      const alerting = await p.query('ALERTS{alertname=~"FleetmanServiceDown|FleetmanHigh5xxRatio"}');
-      assert.deepEqual(alerting.map((a) => a.metric.alertname), []);
+      assert.deepEqual(
+        rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`),
+        [],
+      );
+      const alerting = await p.query(
+        'ALERTS{alertname=~"FleetmanServiceDown|FleetmanHigh5xxRatio"}',
+      );
+      assert.deepEqual(
+        alerting.map((a) => a.metric.alertname),
+        [],
+      );
     });
 
     it('runs every dashboard and rule expression', async () => {
@@ -143,14 +171,14 @@ describe('live: the running services, scraped like in a cluster', () => {
     });
   });
 
-  it('the services\' real log lines pass the Fluent Bit pipeline into the index template', () => {
+  it("the services' real log lines pass the Fluent Bit pipeline into the index template", () => {
     const lines = stack.jsonLines();
     const services = new Set(lines.map((l) => l.record.service));
     for (const service of SERVICES) assert.ok(services.has(service), `no log line from ${service}`);
     const problems = lines.flatMap(({ raw, record }) =>
-      recordProblems(shipLine(criLine(raw), { replaceDots: true }), { request: 'method' in record && 'path' in record }).map(
-        (p) => `${p}: ${raw.slice(0, 200)}`,
-      ),
+      recordProblems(shipLine(criLine(raw), { replaceDots: true }), {
+        request: 'method' in record && 'path' in record,
+      }).map((p) => `${p}: ${raw.slice(0, 200)}`),
     );
     assert.deepEqual(problems.slice(0, 10), []);
   });

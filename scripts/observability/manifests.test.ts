@@ -57,7 +57,9 @@ describe('cluster folders', () => {
 
       it('layers values common → cluster, from files that exist', () => {
         const app = find(monitoring, 'Application', 'kube-prometheus-stack');
-        const files = (app.spec as { sources: HelmSource[] }).sources.flatMap((s) => s.helm?.valueFiles ?? []);
+        const files = (app.spec as { sources: HelmSource[] }).sources.flatMap(
+          (s) => s.helm?.valueFiles ?? [],
+        );
         assert.deepEqual(files, [
           '$values/platform/monitoring/values/common.yaml',
           `$values/clusters/${cluster}/monitoring/values.yaml`,
@@ -66,8 +68,12 @@ describe('cluster folders', () => {
       });
 
       it('keeps Grafana private with admin credentials from a Secret', () => {
-        const common = readYaml<{ grafana: GrafanaValues }>('platform/monitoring/values/common.yaml').grafana;
-        const own = readYaml<{ grafana?: GrafanaValues }>(`clusters/${cluster}/monitoring/values.yaml`).grafana ?? {};
+        const common = readYaml<{ grafana: GrafanaValues }>(
+          'platform/monitoring/values/common.yaml',
+        ).grafana;
+        const own =
+          readYaml<{ grafana?: GrafanaValues }>(`clusters/${cluster}/monitoring/values.yaml`)
+            .grafana ?? {};
         const grafana = { ...common, ...own };
         assert.equal(grafana.service?.type, 'ClusterIP');
         assert.equal(grafana.ingress?.enabled, false);
@@ -80,14 +86,18 @@ describe('cluster folders', () => {
         find(logging, 'DaemonSet', 'fluent-bit');
         find(logging, 'ServiceMonitor', 'fluent-bit');
         const job = find(logging, 'Job', 'logging-setup');
-        const annotations = (job.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+        const annotations =
+          (job.metadata as { annotations?: Record<string, string> }).annotations ?? {};
         assert.equal(annotations['argocd.argoproj.io/hook'], 'PostSync');
       });
     });
   }
 
   it('keeps logs 7 days on Minikube and 30 on EKS', () => {
-    for (const [cluster, days] of [['minikube', '7'], ['eks', '30']] as const) {
+    for (const [cluster, days] of [
+      ['minikube', '7'],
+      ['eks', '30'],
+    ] as const) {
       const settings = render(`clusters/${cluster}/logging`).find(
         (o) => o.kind === 'ConfigMap' && o.metadata?.name?.startsWith('logging-settings'),
       );
@@ -97,7 +107,8 @@ describe('cluster folders', () => {
 
   it('runs Elasticsearch without mmap on Minikube and with vm.max_map_count and gp3 on EKS', () => {
     const nodeSet = (cluster: string): NodeSet => {
-      const spec = find(render(`clusters/${cluster}/logging`), 'Elasticsearch', 'fleetman').spec as { nodeSets: NodeSet[] };
+      const spec = find(render(`clusters/${cluster}/logging`), 'Elasticsearch', 'fleetman')
+        .spec as { nodeSets: NodeSet[] };
       assert.ok(spec.nodeSets[0]);
       return spec.nodeSets[0];
     };
@@ -108,7 +119,9 @@ describe('cluster folders', () => {
   });
 
   it('turns off on EKS the control-plane scrapes a managed control plane cannot serve', () => {
-    const eks = readYaml<Record<string, { enabled: boolean }>>('clusters/eks/monitoring/values.yaml');
+    const eks = readYaml<Record<string, { enabled: boolean }>>(
+      'clusters/eks/monitoring/values.yaml',
+    );
     for (const job of ['kubeEtcd', 'kubeControllerManager', 'kubeScheduler', 'kubeProxy']) {
       assert.equal(eks[job]?.enabled, false, job);
     }
@@ -137,7 +150,11 @@ describe('Fluent Bit configuration', () => {
   it('adds Kubernetes metadata and lifts JSON logs into fields', () => {
     const kube = section(config, 'FILTER', 'kubernetes');
     assert.equal(kube.entries.get('merge_log'), 'On');
-    assert.equal(kube.entries.get('merge_log_key'), undefined, 'pino fields must land at the top level');
+    assert.equal(
+      kube.entries.get('merge_log_key'),
+      undefined,
+      'pino fields must land at the top level',
+    );
     assert.equal(kube.entries.get('keep_log'), 'Off');
   });
 
@@ -155,7 +172,11 @@ describe('Fluent Bit configuration', () => {
     }
     assert.ok(es.entries.get('retry_limit'), 'retries');
     assert.ok(es.entries.get('storage.total_limit_size'), 'bounded disk buffer');
-    assert.match(es.entries.get('http_passwd') ?? '', /^\$\{\w+\}$/, 'password from the environment, not the file');
+    assert.match(
+      es.entries.get('http_passwd') ?? '',
+      /^\$\{\w+\}$/,
+      'password from the environment, not the file',
+    );
   });
 
   it('serves metrics on 2020, where its ServiceMonitor scrapes', () => {

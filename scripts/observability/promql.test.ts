@@ -17,7 +17,9 @@ describe('metricNames', () => {
   });
 
   it('reads a name given as __name__ and ignores words inside strings', () => {
-    assert.deepEqual(metricNames('count({__name__="sse_clients", reason="rate limit and sum"})'), ['sse_clients']);
+    assert.deepEqual(metricNames('count({__name__="sse_clients", reason="rate limit and sum"})'), [
+      'sse_clients',
+    ]);
   });
 });
 
@@ -42,7 +44,11 @@ describe('PromQL in dashboards and rules', () => {
     const failures: string[] = [];
     expressions.forEach(({ where, expr }, i) => {
       const file = join(dir, `expr-${i}.yaml`);
-      const rules = { groups: [{ name: 'parse', rules: [{ record: 'parse:check', expr: withGrafanaVariables(expr) }] }] };
+      const rules = {
+        groups: [
+          { name: 'parse', rules: [{ record: 'parse:check', expr: withGrafanaVariables(expr) }] },
+        ],
+      };
       writeFileSync(file, stringify(rules));
       const result = run('promtool', ['check', 'rules', file]);
       if (result.status !== 0) failures.push(`${where}: ${result.stdout}${result.stderr}`);
@@ -60,12 +66,17 @@ describe('PromQL in dashboards and rules', () => {
   });
 
   it('ActiveMQ names match the JMX exporter rule in platform/activemq', () => {
-    const config = readYaml<{ attrNameSnakeCase?: boolean; rules: Array<{ name?: string; labels?: Record<string, string> }> }>(
-      'platform/activemq/jmx-exporter.yaml',
-    );
+    const config = readYaml<{
+      attrNameSnakeCase?: boolean;
+      rules: Array<{ name?: string; labels?: Record<string, string> }>;
+    }>('platform/activemq/jmx-exporter.yaml');
     const queueRule = config.rules.find((r) => r.name === 'activemq_queue_$3');
     assert.ok(queueRule, 'no JMX exporter rule named activemq_queue_$3');
     assert.equal(config.attrNameSnakeCase, true, 'QueueSize must become queue_size');
-    assert.equal(queueRule.labels?.destination, '$2', 'the queue name must be the destination label');
+    assert.equal(
+      queueRule.labels?.destination,
+      '$2',
+      'the queue name must be the destination label',
+    );
   });
 });

@@ -20,10 +20,15 @@ function ruleFilesDir(): string {
 
 interface UnitTests {
   rule_files: string[];
-  tests: Array<{ name: string; alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }> }>;
+  tests: Array<{
+    name: string;
+    alert_rule_test?: Array<{ alertname: string; exp_alerts?: unknown[] }>;
+  }>;
 }
 
-const alerts = RULE_FILES.flatMap((f) => ruleGroups(f).flatMap((g) => g.rules)).filter((r) => r.alert);
+const alerts = RULE_FILES.flatMap((f) => ruleGroups(f).flatMap((g) => g.rules)).filter(
+  (r) => r.alert,
+);
 
 describe('alert rules', () => {
   it('pass promtool check rules', () => {
@@ -43,8 +48,14 @@ describe('alert rules', () => {
     const checks = unit.tests.flatMap((t) => t.alert_rule_test ?? []);
     for (const { alert } of alerts) {
       const own = checks.filter((c) => c.alertname === alert);
-      assert.ok(own.some((c) => (c.exp_alerts ?? []).length > 0), `${alert}: no test where it fires`);
-      assert.ok(own.some((c) => (c.exp_alerts ?? []).length === 0), `${alert}: no test where it stays silent`);
+      assert.ok(
+        own.some((c) => (c.exp_alerts ?? []).length > 0),
+        `${alert}: no test where it fires`,
+      );
+      assert.ok(
+        own.some((c) => (c.exp_alerts ?? []).length === 0),
+        `${alert}: no test where it stays silent`,
+      );
     }
   });
 
@@ -66,7 +77,11 @@ describe('alert rules', () => {
 
   it('each carry a severity, a summary and a description', () => {
     for (const rule of alerts) {
-      assert.match(rule.labels?.severity ?? '', /^(critical|warning|info)$/, `${rule.alert} severity`);
+      assert.match(
+        rule.labels?.severity ?? '',
+        /^(critical|warning|info)$/,
+        `${rule.alert} severity`,
+      );
       assert.ok(rule.annotations?.summary, `${rule.alert} summary`);
       assert.ok(rule.annotations?.description, `${rule.alert} description`);
       assert.ok(rule.for, `${rule.alert} has no 'for': one bad scrape would page`);

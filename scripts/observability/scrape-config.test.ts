@@ -25,13 +25,25 @@ describe('ServiceMonitor scrape jobs in a real Prometheus', () => {
     address = `127.0.0.1:${port}`;
 
     const { service, monitor } = monitoringObjects('api-gateway');
-    const stray = { ...service, metadata: { ...service.metadata, name: 'stray', labels: { 'app.kubernetes.io/name': 'other' } } };
+    const stray = {
+      ...service,
+      metadata: {
+        ...service.metadata,
+        name: 'stray',
+        labels: { 'app.kubernetes.io/name': 'other' },
+      },
+    };
     const target = { address, pod: 'api-gateway-0', container: 'api-gateway' };
     prometheus = await LocalPrometheus.start({
       global: { scrape_interval: '1s' },
       scrape_configs: [
         ...scrapeJobs(monitor, service, target, '1s'),
-        ...scrapeJobs({ ...monitor, metadata: { ...monitor.metadata, name: 'stray' } }, stray, target, '1s'),
+        ...scrapeJobs(
+          { ...monitor, metadata: { ...monitor.metadata, name: 'stray' } },
+          stray,
+          target,
+          '1s',
+        ),
       ],
     });
   });
@@ -42,7 +54,11 @@ describe('ServiceMonitor scrape jobs in a real Prometheus', () => {
   });
 
   it('labels the target like the operator: job = service = Service name, namespace, endpoint, pod', async () => {
-    await prometheus.waitFor(async () => (await prometheus.query('up == 1')).length > 0, 'a scrape', 20_000);
+    await prometheus.waitFor(
+      async () => (await prometheus.query('up == 1')).length > 0,
+      'a scrape',
+      20_000,
+    );
     const [up] = await prometheus.query('up');
     assert.deepEqual(up?.metric, {
       __name__: 'up',
@@ -59,7 +75,12 @@ describe('ServiceMonitor scrape jobs in a real Prometheus', () => {
   });
 
   it('drops a Service the selector does not match', async () => {
-    const targets = await prometheus.api<{ activeTargets: Array<{ labels: Record<string, string> }> }>('/api/v1/targets');
-    assert.deepEqual(targets.activeTargets.map((t) => t.labels.service), ['api-gateway']);
+    const targets = await prometheus.api<{
+      activeTargets: Array<{ labels: Record<string, string> }>;
+    }>('/api/v1/targets');
+    assert.deepEqual(
+      targets.activeTargets.map((t) => t.labels.service),
+      ['api-gateway'],
+    );
   });
 });

@@ -11,8 +11,9 @@ interface PrometheusSpec {
 }
 
 describe('Prometheus selection rule', () => {
-  const spec = readYaml<{ prometheus: { prometheusSpec: PrometheusSpec } }>('platform/monitoring/values/common.yaml')
-    .prometheus.prometheusSpec;
+  const spec = readYaml<{ prometheus: { prometheusSpec: PrometheusSpec } }>(
+    'platform/monitoring/values/common.yaml',
+  ).prometheus.prometheusSpec;
 
   for (const kind of ['serviceMonitor', 'podMonitor', 'probe', 'rule']) {
     it(`selects ${kind}s by release=${RELEASE} in every namespace, not by chart defaults`, () => {
@@ -24,7 +25,9 @@ describe('Prometheus selection rule', () => {
 
   it('releases the chart under the name the label carries', () => {
     const [app] = objectsIn('platform/monitoring/kube-prometheus-stack.application.yaml');
-    const sources = (app?.spec as { sources: Array<{ chart?: string; helm?: { releaseName?: string } }> }).sources;
+    const sources = (
+      app?.spec as { sources: Array<{ chart?: string; helm?: { releaseName?: string } }> }
+    ).sources;
     const chart = sources.find((s) => s.chart === 'kube-prometheus-stack');
     assert.equal(chart?.helm?.releaseName, RELEASE);
   });
@@ -34,10 +37,16 @@ describe('Prometheus selection rule', () => {
     const found = files.flatMap((file) =>
       objectsIn(file)
         .filter((o) => SELECTED_KINDS.includes(o.kind ?? ''))
-        .map((o) => ({ file, name: `${o.kind}/${o.metadata?.name}`, release: o.metadata?.labels?.release })),
+        .map((o) => ({
+          file,
+          name: `${o.kind}/${o.metadata?.name}`,
+          release: o.metadata?.labels?.release,
+        })),
     );
     assert.ok(found.length >= 5, `only ${found.length} monitors/rules found`);
-    const unlabelled = found.filter((o) => o.release !== RELEASE).map((o) => `${o.file}: ${o.name}`);
+    const unlabelled = found
+      .filter((o) => o.release !== RELEASE)
+      .map((o) => `${o.file}: ${o.name}`);
     assert.deepEqual(unlabelled, [], 'Prometheus would silently ignore these');
   });
 });

@@ -1,7 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { objectsIn, path, readJson } from './repo.js';
 
-export const RULE_FILES = ['platform/monitoring/rules/fleetman-services.yaml', 'platform/monitoring/rules/platform.yaml'];
+export const RULE_FILES = [
+  'platform/monitoring/rules/fleetman-services.yaml',
+  'platform/monitoring/rules/platform.yaml',
+];
 export const DASHBOARD_DIR = 'platform/monitoring/dashboards';
 
 export interface Rule {
@@ -46,7 +49,9 @@ export interface Dashboard {
   title: string;
   schemaVersion: number;
   panels: Panel[];
-  templating?: { list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid?: string } }> };
+  templating?: {
+    list: Array<{ name: string; type: string; query?: unknown; datasource?: { uid?: string } }>;
+  };
 }
 
 export function dashboardFiles(): string[] {
@@ -70,7 +75,9 @@ export interface NamedExpression {
 /** Every PromQL expression of the rules and the dashboards, with where it comes from. */
 export function allPromqlExpressions(): NamedExpression[] {
   const fromRules = RULE_FILES.flatMap((file) =>
-    ruleGroups(file).flatMap((g) => g.rules.map((r) => ({ where: `${file} ${r.alert ?? r.record}`, expr: r.expr }))),
+    ruleGroups(file).flatMap((g) =>
+      g.rules.map((r) => ({ where: `${file} ${r.alert ?? r.record}`, expr: r.expr })),
+    ),
   );
   const fromDashboards = dashboardFiles().flatMap((file) => {
     const dashboard = loadDashboard(file);

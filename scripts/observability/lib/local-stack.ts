@@ -18,11 +18,19 @@ export class LocalStack {
 
   static async start(timeoutMs = 90_000): Promise<LocalStack> {
     if (!existsSync(path(MAIN))) {
-      throw new Error(`${MAIN} is missing: build the services first (npx tsc -b services/tsconfig.json, or npm run build)`);
+      throw new Error(
+        `${MAIN} is missing: build the services first (npx tsc -b services/tsconfig.json, or npm run build)`,
+      );
     }
     const child = spawn(process.execPath, [path(MAIN)], {
       cwd: path('.'),
-      env: { ...process.env, GATEWAY_PORT: '0', TRACKER_PORT: '0', SIMULATOR_PORT: '0', LOG_LEVEL: 'info' },
+      env: {
+        ...process.env,
+        GATEWAY_PORT: '0',
+        TRACKER_PORT: '0',
+        SIMULATOR_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const stack = new LocalStack(child);
@@ -37,7 +45,8 @@ export class LocalStack {
     child.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
     const deadline = Date.now() + timeoutMs;
     while (!stack.ready()) {
-      if (child.exitCode !== null) throw new Error(`local stack exited with ${child.exitCode}: ${errors.join('')}`);
+      if (child.exitCode !== null)
+        throw new Error(`local stack exited with ${child.exitCode}: ${errors.join('')}`);
       if (Date.now() > deadline) {
         await stack.stop();
         throw new Error(

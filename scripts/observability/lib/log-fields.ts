@@ -8,15 +8,22 @@ interface FieldMapping {
 }
 interface IndexTemplate {
   index_patterns: string[];
-  template: { settings: Record<string, unknown>; mappings: { properties: Record<string, FieldMapping> } };
+  template: {
+    settings: Record<string, unknown>;
+    mappings: { properties: Record<string, FieldMapping> };
+  };
 }
 
-export const indexTemplate = (): IndexTemplate => readJson<IndexTemplate>('platform/logging/setup/index-template.json');
+export const indexTemplate = (): IndexTemplate =>
+  readJson<IndexTemplate>('platform/logging/setup/index-template.json');
 
 const PINO_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
 /** Does a mapped field (a.b.c) exist in the index template? */
-export function isMapped(field: string, properties = indexTemplate().template.mappings.properties): boolean {
+export function isMapped(
+  field: string,
+  properties = indexTemplate().template.mappings.properties,
+): boolean {
   const [head, ...rest] = field.split('.');
   const mapping = properties[head ?? ''];
   if (!mapping) return false;
@@ -48,12 +55,20 @@ function typeProblem(field: string, value: unknown, mapping: FieldMapping): stri
  */
 export function recordProblems(record: LogRecord, { request = false } = {}): string[] {
   const problems: string[] = [];
-  const required: Record<string, string> = { level: 'string', time: 'number', service: 'string', version: 'string', msg: 'string' };
+  const required: Record<string, string> = {
+    level: 'string',
+    time: 'number',
+    service: 'string',
+    version: 'string',
+    msg: 'string',
+  };
   if (request) required.reqId = 'string';
   for (const [field, type] of Object.entries(required)) {
-    if (typeof record[field] !== type) problems.push(`${field} should be a ${type}, got ${JSON.stringify(record[field])}`);
+    if (typeof record[field] !== type)
+      problems.push(`${field} should be a ${type}, got ${JSON.stringify(record[field])}`);
   }
-  if (typeof record.level === 'string' && !PINO_LEVELS.includes(record.level)) problems.push(`level ${record.level}`);
+  if (typeof record.level === 'string' && !PINO_LEVELS.includes(record.level))
+    problems.push(`level ${record.level}`);
   if ('log' in record) problems.push('the JSON line was not lifted into fields (log kept)');
   const properties = indexTemplate().template.mappings.properties;
   for (const [field, value] of Object.entries(record)) {

@@ -11,7 +11,11 @@ export async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -31,10 +35,16 @@ export class LocalPrometheus {
     private readonly output: string[],
   ) {}
 
-  static async start(config: Record<string, unknown>, ruleFiles: Record<string, string> = {}): Promise<LocalPrometheus> {
+  static async start(
+    config: Record<string, unknown>,
+    ruleFiles: Record<string, string> = {},
+  ): Promise<LocalPrometheus> {
     const dir = tempDir('prometheus');
     for (const [name, text] of Object.entries(ruleFiles)) writeFileSync(join(dir, name), text);
-    const withRules = { ...config, rule_files: Object.keys(ruleFiles).map((name) => join(dir, name)) };
+    const withRules = {
+      ...config,
+      rule_files: Object.keys(ruleFiles).map((name) => join(dir, name)),
+    };
     writeFileSync(join(dir, 'prometheus.yml'), stringify(withRules));
     const port = await freePort();
     const output: string[] = [];
@@ -50,20 +60,32 @@ export class LocalPrometheus {
     const spawned = new Promise<void>((resolve, reject) => {
       child.once('spawn', resolve);
       child.once('error', (err) =>
-        reject(new Error(`prometheus could not start (${err.message}); run bash scripts/observability/test.sh --install`)),
+        reject(
+          new Error(
+            `prometheus could not start (${err.message}); run bash scripts/observability/test.sh --install`,
+          ),
+        ),
       );
     });
     child.stdout?.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
     await spawned;
     const prometheus = new LocalPrometheus(`http://127.0.0.1:${port}`, child, output);
-    await prometheus.waitFor(async () => (await fetch(`${prometheus.url}/-/ready`)).ok, 'Prometheus ready', 30_000);
+    await prometheus.waitFor(
+      async () => (await fetch(`${prometheus.url}/-/ready`)).ok,
+      'Prometheus ready',
+      30_000,
+    );
     return prometheus;
   }
 
   async query(expr: string): Promise<Sample[]> {
     const response = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-    const body = (await response.json()) as { status: string; error?: string; data?: { result: Sample[] } };
+    const body = (await response.json()) as {
+      status: string;
+      error?: string;
+      data?: { result: Sample[] };
+    };
     if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
     return body.data?.result ?? [];
   }
@@ -85,7 +107,9 @@ export class LocalPrometheus {
       }
       await sleep(250);
     }
-    throw new Error(`timed out waiting for ${what} (${String(last ?? 'condition false')})\n${this.output.join('').slice(-3000)}`);
+    throw new Error(
+      `timed out waiting for ${what} (${String(last ?? 'condition false')})\n${this.output.join('').slice(-3000)}`,
+    );
   }
 
   async stop(): Promise<void> {

@@ -4,8 +4,20 @@
  * label names, which PromQL's grammar keeps apart by position.
  */
 const KEYWORDS = new Set([
-  'and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right',
-  'bool', 'offset', 'atan2', 'inf', 'nan',
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'offset',
+  'atan2',
+  'inf',
+  'nan',
 ]);
 
 export function metricNames(expr: string): string[] {

@@ -77,12 +77,24 @@ export function scrapeJobs(
     }));
     const selectorKeeps = Object.entries(spec.selector.matchLabels ?? {}).map(([k, v]) => ({
       action: 'keep',
-      source_labels: [`__meta_kubernetes_service_label_${sanitize(k)}`, `__meta_kubernetes_service_labelpresent_${sanitize(k)}`],
+      source_labels: [
+        `__meta_kubernetes_service_label_${sanitize(k)}`,
+        `__meta_kubernetes_service_labelpresent_${sanitize(k)}`,
+      ],
       regex: `(${v});true`,
     }));
     const jobFrom = spec.jobLabel
-      ? { source_labels: [`__meta_kubernetes_service_label_${sanitize(spec.jobLabel)}`], target_label: 'job', regex: '(.+)', replacement: '${1}' }
-      : { source_labels: ['__meta_kubernetes_service_name'], target_label: 'job', replacement: '${1}' };
+      ? {
+          source_labels: [`__meta_kubernetes_service_label_${sanitize(spec.jobLabel)}`],
+          target_label: 'job',
+          regex: '(.+)',
+          replacement: '${1}',
+        }
+      : {
+          source_labels: ['__meta_kubernetes_service_name'],
+          target_label: 'job',
+          replacement: '${1}',
+        };
     return {
       job_name: `serviceMonitor/${monitor.metadata?.namespace ?? namespace}/${monitor.metadata?.name}/${index}`,
       honor_labels: endpoint.honorLabels ?? false,
@@ -92,7 +104,11 @@ export function scrapeJobs(
       static_configs: discovered,
       relabel_configs: [
         ...selectorKeeps,
-        { action: 'keep', source_labels: ['__meta_kubernetes_endpoint_port_name'], regex: endpoint.port ?? '.*' },
+        {
+          action: 'keep',
+          source_labels: ['__meta_kubernetes_endpoint_port_name'],
+          regex: endpoint.port ?? '.*',
+        },
         { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
         { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },

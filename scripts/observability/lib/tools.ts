@@ -10,8 +10,16 @@ export interface RunResult {
 }
 
 /** Runs a real tool; a missing binary is a failure that says how to get it. */
-export function run(command: string, args: string[], options: { cwd?: string; input?: string } = {}): RunResult {
-  const result = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+export function run(
+  command: string,
+  args: string[],
+  options: { cwd?: string; input?: string } = {},
+): RunResult {
+  const result = spawnSync(command, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    ...options,
+  });
   if (result.error) {
     throw new Error(
       `${command} could not run (${result.error.message}); install it with: bash scripts/observability/test.sh --install`,
@@ -20,4 +28,5 @@ export function run(command: string, args: string[], options: { cwd?: string; in
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-export const tempDir = (prefix: string): string => mkdtempSync(join(tmpdir(), `fleetman-${prefix}-`));
+export const tempDir = (prefix: string): string =>
+  mkdtempSync(join(tmpdir(), `fleetman-${prefix}-`));
