@@ -160,7 +160,7 @@ export class PositionStreamController implements ReactiveController {
   }
 
   private throttledHostUpdate(): void {
-    const interval = this.options.hostUpdateIntervalMs ?? 500;
+    const interval = this.options.hostUpdateIntervalMs ?? 1000;
     const now = this.env.now();
     if (now - this.lastHostUpdate >= interval) {
       this.lastHostUpdate = now;

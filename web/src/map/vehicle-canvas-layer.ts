@@ -129,7 +129,8 @@ export class VehicleCanvasLayer {
     let selected: { x: number; y: number; name: string } | undefined;
     let gliding = false;
     let drawn = 0;
-    const small = this.markers.size > 3000 && this.map.getZoom() < 12;
+    // Past a thousand vehicles, plain squares without outline: a quarter of the raster work.
+    const small = this.markers.size > 1000 && this.map.getZoom() < 14;
 
     for (const [id, { vehicle, motion }] of this.markers) {
       if (motion.isGliding(now)) gliding = true;
@@ -142,8 +143,7 @@ export class VehicleCanvasLayer {
       let path = buckets.get(key);
       if (!path) buckets.set(key, (path = new Path2D()));
       if (small) {
-        path.moveTo(p.x + 3, p.y);
-        path.arc(p.x, p.y, 3, 0, Math.PI * 2);
+        path.rect(p.x - 2.5, p.y - 2.5, 5, 5);
       } else {
         addArrow(path, p.x, p.y, pose.heading, vehicle.status === 'moving');
       }
@@ -159,7 +159,7 @@ export class VehicleCanvasLayer {
       ctx.globalAlpha = Number(opacity);
       ctx.fillStyle = STATUS_COLOURS[status];
       ctx.fill(path);
-      ctx.stroke(path);
+      if (!small) ctx.stroke(path);
     }
     ctx.globalAlpha = 1;
     if (drawn <= LABELS_UP_TO) for (const label of labels) this.drawLabel(label, false);
