@@ -20,4 +20,4 @@ export {
   type PositionFix,
   type RejectReason,
 } from './message/position.js';
-export * from './broker/types.js';
+export * from './broker/index.js';
