@@ -1,6 +1,13 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import { AppError, Counter, createHttpApp, type Logger, type ReadinessCheck, type Registry } from '@fleetman/shared';
+import {
+  AppError,
+  Counter,
+  createHttpApp,
+  type Logger,
+  type ReadinessCheck,
+  type Registry,
+} from '@fleetman/shared';
 import type { GatewayConfig } from './config.js';
 import { validateHistoryQuery } from './proxy/query-validation.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
@@ -29,7 +36,15 @@ const API_PREFIXES = ['/vehicles', '/stream', '/api', '/livez', '/readyz', '/met
  * mode, the web app and the `/api` alias, then the rate-limited API. No body parser anywhere:
  * the proxy forwards GETs only and must not have the request stream consumed before it.
  */
-export function createGatewayApp({ config, logger, registry, hub, limiter, readiness, isStopping }: GatewayAppDeps): Koa {
+export function createGatewayApp({
+  config,
+  logger,
+  registry,
+  hub,
+  limiter,
+  readiness,
+  isStopping,
+}: GatewayAppDeps): Koa {
   const app = createHttpApp({ logger, registry, readiness, isStopping });
   // ctx.ip is the client as seen by the nearest trusted proxy, not whatever a client claims.
   app.proxy = config.TRUSTED_PROXY_HOPS > 0;

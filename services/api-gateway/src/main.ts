@@ -6,7 +6,10 @@ import { version } from './version.js';
 runMain(async () => {
   const config = loadConfig(gatewayConfigSchema);
   const logger = createLogger({ service: 'api-gateway', version, level: config.LOG_LEVEL });
-  const lifecycle = new Lifecycle({ logger, drainDelayMs: config.SHUTDOWN_DRAIN }).installSignalHandlers();
+  const lifecycle = new Lifecycle({
+    logger,
+    drainDelayMs: config.SHUTDOWN_DRAIN,
+  }).installSignalHandlers();
   const gateway = await startApiGateway({
     config,
     logger,

@@ -30,7 +30,12 @@ export interface RunningGateway {
  * Starts the gateway in-process (main.ts and the local all-in-one runner both use this): HTTP
  * first, then the one upstream stream to the tracker, which reconnects on its own.
  */
-export async function startApiGateway({ config, logger, registry, isStopping }: GatewayDeps): Promise<RunningGateway> {
+export async function startApiGateway({
+  config,
+  logger,
+  registry,
+  isStopping,
+}: GatewayDeps): Promise<RunningGateway> {
   const metrics = createStreamMetrics(registry);
   const hub = new StreamHub({
     window: { maxEvents: config.STREAM_WINDOW_EVENTS, maxAgeMs: config.STREAM_WINDOW_AGE },
@@ -74,7 +79,10 @@ export async function startApiGateway({ config, logger, registry, isStopping }: 
   });
   const server = await listen(app, config.PORT);
   upstream.start();
-  logger.info({ port: server.port, tracker: config.TRACKER_URL, web: config.WEB_DIR ?? null }, 'api-gateway listening');
+  logger.info(
+    { port: server.port, tracker: config.TRACKER_URL, web: config.WEB_DIR ?? null },
+    'api-gateway listening',
+  );
 
   return {
     app,

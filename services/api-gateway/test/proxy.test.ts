@@ -19,12 +19,17 @@ describe('api-gateway proxy to the tracker', () => {
   });
 
   it('passes status, content type and body through, and forwards the request id', async () => {
-    const response = await fetch(`${gateway.url}/vehicles`, { headers: { 'x-request-id': 'test-req-42' } });
+    const response = await fetch(`${gateway.url}/vehicles`, {
+      headers: { 'x-request-id': 'test-req-42' },
+    });
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
     assert.equal(response.headers.get('x-request-id'), 'test-req-42');
     const body = (await response.json()) as { id: string }[];
-    assert.deepEqual(body.map((vehicle) => vehicle.id), ['v1']);
+    assert.deepEqual(
+      body.map((vehicle) => vehicle.id),
+      ['v1'],
+    );
     const seen = tracker.requests.find((request) => request.url === '/vehicles');
     assert.equal(seen?.headers['x-request-id'], 'test-req-42');
   });
@@ -40,24 +45,29 @@ describe('api-gateway proxy to the tracker', () => {
   it("passes the tracker's 404 JSON through unchanged", async () => {
     const response = await fetch(`${gateway.url}/vehicles/nope`);
     assert.equal(response.status, 404);
-    assert.deepEqual(await response.json(), { error: 'vehicle_not_found', message: 'No vehicle "nope"' });
+    assert.deepEqual(await response.json(), {
+      error: 'vehicle_not_found',
+      message: 'No vehicle "nope"',
+    });
   });
 
   it('streams a large history without waiting for the end of it', async () => {
     const started = Date.now();
     let body = '';
-    const firstChunkAt = await new Promise<{ at: number; response: http.IncomingMessage }>((resolve, reject) => {
-      http
-        .get(`${gateway.url}/vehicles/v1/history?format=gpx&chunks=20`, (response) => {
-          response.setEncoding('utf8');
-          response.once('data', (chunk: string) => {
-            body += chunk;
-            response.pause();
-            resolve({ at: Date.now(), response });
-          });
-        })
-        .on('error', reject);
-    });
+    const firstChunkAt = await new Promise<{ at: number; response: http.IncomingMessage }>(
+      (resolve, reject) => {
+        http
+          .get(`${gateway.url}/vehicles/v1/history?format=gpx&chunks=20`, (response) => {
+            response.setEncoding('utf8');
+            response.once('data', (chunk: string) => {
+              body += chunk;
+              response.pause();
+              resolve({ at: Date.now(), response });
+            });
+          })
+          .on('error', reject);
+      },
+    );
     const { response } = firstChunkAt;
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers['content-type'], 'application/gpx+xml');
@@ -71,7 +81,13 @@ describe('api-gateway proxy to the tracker', () => {
 
   it('answers 400 for a bad query without calling the tracker', async () => {
     const before = tracker.requests.length;
-    for (const query of ['limit=0', 'limit=abc', 'from=yesterday', 'format=kml', 'limit=1&limit=2']) {
+    for (const query of [
+      'limit=0',
+      'limit=abc',
+      'from=yesterday',
+      'format=kml',
+      'limit=1&limit=2',
+    ]) {
       const response = await fetch(`${gateway.url}/vehicles/v1/history?${query}`);
       assert.equal(response.status, 400, query);
       const body = (await response.json()) as { error: string; message: string };
@@ -125,7 +141,11 @@ describe('api-gateway when the tracker is unavailable', () => {
 describe('api-gateway rate limit', () => {
   it('answers 429 with Retry-After after the burst, per client, and exempts health and metrics', async () => {
     const tracker = await new FakeTracker().start();
-    const gateway = await startGateway({ TRACKER_URL: tracker.url, RATE_LIMIT_RPS: '0.5', RATE_LIMIT_BURST: '3' });
+    const gateway = await startGateway({
+      TRACKER_URL: tracker.url,
+      RATE_LIMIT_RPS: '0.5',
+      RATE_LIMIT_BURST: '3',
+    });
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) {
@@ -138,7 +158,9 @@ describe('api-gateway rate limit', () => {
       }
       assert.deepEqual(statuses, [200, 200, 200, 429]);
       // Another client (the gateway trusts one proxy hop: the last X-Forwarded-For entry).
-      const other = await fetch(`${gateway.url}/vehicles`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+      const other = await fetch(`${gateway.url}/vehicles`, {
+        headers: { 'x-forwarded-for': '203.0.113.9' },
+      });
       assert.equal(other.status, 200);
       for (const path of ['/livez', '/readyz', '/metrics']) {
         const response = await fetch(`${gateway.url}${path}`);

@@ -32,8 +32,14 @@ describe('api-gateway live stream', () => {
     assert.equal(client.headers['cache-control'], 'no-cache, no-transform');
     assert.equal(client.headers['x-accel-buffering'], 'no');
     const ids = [tracker.emit('v1'), tracker.emit('v2'), tracker.emit('v1')];
-    const positions = await eventually('3 positions', () => client.positions().length === 3 && client.positions());
-    assert.deepEqual(positions.map((event) => Number(event.id)), ids);
+    const positions = await eventually(
+      '3 positions',
+      () => client.positions().length === 3 && client.positions(),
+    );
+    assert.deepEqual(
+      positions.map((event) => Number(event.id)),
+      ids,
+    );
     assert.equal((JSON.parse(positions[1]?.data ?? '{}') as { id: string }).id, 'v2');
     await eventually('a heartbeat comment', () => client.comments.includes('heartbeat'));
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
@@ -46,15 +52,24 @@ describe('api-gateway live stream', () => {
     const last = tracker.emit('v1', { lat: 3 });
     await eventually('the gateway to see all events', () => gateway.hub.lastId === last);
     const client = await open();
-    const snapshotEnd = await eventually('snapshot-end', () => client.events.find((e) => e.event === 'snapshot-end'));
-    const states = client.positions().map((event) => JSON.parse(event.data) as { id: string; lat: number });
+    const snapshotEnd = await eventually('snapshot-end', () =>
+      client.events.find((e) => e.event === 'snapshot-end'),
+    );
+    const states = client
+      .positions()
+      .map((event) => JSON.parse(event.data) as { id: string; lat: number });
     assert.deepEqual(
       states.map(({ id, lat }) => ({ id, lat })).sort((a, b) => a.id.localeCompare(b.id)),
-      [{ id: 'v1', lat: 3 }, { id: 'v2', lat: 2 }],
+      [
+        { id: 'v1', lat: 3 },
+        { id: 'v2', lat: 2 },
+      ],
     );
     assert.equal(snapshotEnd.id, String(last));
     const live = tracker.emit('v3');
-    await eventually('the live event after the snapshot', () => client.positions().some((e) => e.id === String(live)));
+    await eventually('the live event after the snapshot', () =>
+      client.positions().some((e) => e.id === String(live)),
+    );
   });
 
   it('a client resuming with Last-Event-ID gets exactly the events it missed', async () => {
@@ -70,8 +85,14 @@ describe('api-gateway live stream', () => {
     for (const client of [byHeader, byQuery]) {
       await eventually('the replay', () => client.positions().length === 3);
       await new Promise((resolve) => setTimeout(resolve, 100)); // nothing more may arrive
-      assert.deepEqual(client.positions().map((event) => Number(event.id)), missed);
-      assert.equal(client.events.some((event) => event.event === 'snapshot-end'), false);
+      assert.deepEqual(
+        client.positions().map((event) => Number(event.id)),
+        missed,
+      );
+      assert.equal(
+        client.events.some((event) => event.event === 'snapshot-end'),
+        false,
+      );
     }
   });
 
@@ -79,7 +100,9 @@ describe('api-gateway live stream', () => {
     tracker.emit('v1');
     await eventually('the event', () => gateway.hub.lastId !== undefined);
     const client = await open('/stream', { 'last-event-id': '17' });
-    await eventually('snapshot-end', () => client.events.some((event) => event.event === 'snapshot-end'));
+    await eventually('snapshot-end', () =>
+      client.events.some((event) => event.event === 'snapshot-end'),
+    );
     assert.equal(client.positions().length, 1);
   });
 
@@ -98,8 +121,15 @@ describe('api-gateway live stream', () => {
       ids.push(tracker.emit(`v${i % 10}`, { padding }));
       if (i % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    await eventually('all events at the fast client', () => fast.positions().length === total, 20_000);
-    assert.deepEqual(fast.positions().map((event) => Number(event.id)), ids);
+    await eventually(
+      'all events at the fast client',
+      () => fast.positions().length === total,
+      20_000,
+    );
+    assert.deepEqual(
+      fast.positions().map((event) => Number(event.id)),
+      ids,
+    );
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     assert.match(metrics, /^sse_clients_disconnected_total\{reason="slow"\} 1$/m);
     assert.match(metrics, /^sse_clients 1$/m);
@@ -122,7 +152,10 @@ describe('api-gateway live stream', () => {
     assert.equal(tracker.streamConnects.at(-1), String(before));
     const after = tracker.emit('v3');
     await eventually('events after the restart', () => client.positions().length === 3);
-    assert.deepEqual(client.positions().map((event) => Number(event.id)), [before, missedWhileDown, after]);
+    assert.deepEqual(
+      client.positions().map((event) => Number(event.id)),
+      [before, missedWhileDown, after],
+    );
     assert.equal(client.closed, false);
     const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
     assert.match(metrics, /^sse_upstream_reconnects_total 1$/m);

@@ -8,7 +8,10 @@ import { FakeTracker } from './support/fake-tracker.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 
 /** Raw GET: fetch would normalise "/../" away before it ever reached the server. */
-function rawGet(base: string, rawPath: string): Promise<{ status: number; type: string; body: string }> {
+function rawGet(
+  base: string,
+  rawPath: string,
+): Promise<{ status: number; type: string; body: string }> {
   return new Promise((resolve, reject) => {
     const { port } = new URL(base);
     http
@@ -17,7 +20,11 @@ function rawGet(base: string, rawPath: string): Promise<{ status: number; type: 
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => (body += chunk));
         response.on('end', () =>
-          resolve({ status: response.statusCode ?? 0, type: String(response.headers['content-type']), body }),
+          resolve({
+            status: response.statusCode ?? 0,
+            type: String(response.headers['content-type']),
+            body,
+          }),
         );
       })
       .on('error', reject);
@@ -73,7 +80,10 @@ describe('api-gateway local mode (WEB_DIR)', () => {
   it('serves the API under /api too, as nginx does in the cluster', async () => {
     const response = await fetch(`${gateway.url}/api/vehicles`);
     assert.equal(response.status, 200);
-    assert.deepEqual(((await response.json()) as { id: string }[]).map((vehicle) => vehicle.id), ['v1']);
+    assert.deepEqual(
+      ((await response.json()) as { id: string }[]).map((vehicle) => vehicle.id),
+      ['v1'],
+    );
     assert.equal(tracker.requests.at(-1)?.url, '/vehicles');
     const unknown = await fetch(`${gateway.url}/api/vehicles/nope`);
     assert.equal(unknown.status, 404);
@@ -81,7 +91,14 @@ describe('api-gateway local mode (WEB_DIR)', () => {
   });
 
   it('never serves a file outside the web root', async () => {
-    for (const rawPath of ['/../secret.txt', '/%2e%2e/secret.txt', '/..%2fsecret.txt', '/link.txt', '/assets/%00.js', '/%E0%A4%A']) {
+    for (const rawPath of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/..%2fsecret.txt',
+      '/link.txt',
+      '/assets/%00.js',
+      '/%E0%A4%A',
+    ]) {
       const response = await rawGet(gateway.url, rawPath);
       assert.doesNotMatch(response.body, /outside the web root/, rawPath);
       assert.notEqual(response.status, 500, rawPath);

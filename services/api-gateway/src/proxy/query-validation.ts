@@ -61,7 +61,10 @@ export function validateHistoryQuery(query: RawQuery): QueryProblem | undefined 
   const format = single(query, 'format');
   if (typeof format === 'object') return format;
   if (format !== undefined && !(HISTORY_FORMATS as readonly string[]).includes(format)) {
-    return { parameter: 'format', message: `"format" must be one of ${HISTORY_FORMATS.join(', ')}` };
+    return {
+      parameter: 'format',
+      message: `"format" must be one of ${HISTORY_FORMATS.join(', ')}`,
+    };
   }
   return undefined;
 }

@@ -17,7 +17,12 @@ export interface TrackerProxyOptions {
 }
 
 /** Request headers worth passing on; everything else (cookies, hop-by-hop) stays here. */
-const FORWARDED_REQUEST_HEADERS = ['accept', 'accept-encoding', 'if-none-match', 'if-modified-since'];
+const FORWARDED_REQUEST_HEADERS = [
+  'accept',
+  'accept-encoding',
+  'if-none-match',
+  'if-modified-since',
+];
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones this gateway sets itself. */
 const DROPPED_RESPONSE_HEADERS = new Set([
   'connection',
@@ -31,7 +36,15 @@ const DROPPED_RESPONSE_HEADERS = new Set([
   'x-request-id',
   'date',
 ]);
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+]);
 
 class TrackerTimeout extends Error {
   readonly code = 'TRACKER_TIMEOUT';
@@ -107,7 +120,10 @@ function send(
       clientResponse.off('close', abandon);
       // A kept-alive socket the tracker already closed (e.g. it restarted): try once on a fresh one.
       if (!retried && request.reusedSocket && err.code === 'ECONNRESET') {
-        send(client, agent, target, method, headers, timeoutMs, clientResponse, true).then(resolve, reject);
+        send(client, agent, target, method, headers, timeoutMs, clientResponse, true).then(
+          resolve,
+          reject,
+        );
         return;
       }
       reject(err);
@@ -122,9 +138,16 @@ function translate(err: unknown, trackerUrl: string): Error {
     return new AppError(504, 'tracker_timeout', 'The position tracker did not answer in time');
   }
   if (UNREACHABLE.has(code)) {
-    return new AppError(503, 'tracker_unavailable', `The position tracker is unavailable (${code})`, {
-      'Retry-After': '5',
-    });
+    return new AppError(
+      503,
+      'tracker_unavailable',
+      `The position tracker is unavailable (${code})`,
+      {
+        'Retry-After': '5',
+      },
+    );
   }
-  return Object.assign(new Error(`Proxy to ${trackerUrl} failed: ${(err as Error).message}`), { cause: err });
+  return Object.assign(new Error(`Proxy to ${trackerUrl} failed: ${(err as Error).message}`), {
+    cause: err,
+  });
 }

@@ -7,7 +7,13 @@ import type { RateLimiter } from './rate-limiter.js';
  * X-Forwarded-For only from the configured number of trusted proxies), 429 JSON with
  * Retry-After when the bucket is empty.
  */
-export function rateLimit({ limiter, rejected }: { limiter: RateLimiter; rejected: Counter }): Middleware {
+export function rateLimit({
+  limiter,
+  rejected,
+}: {
+  limiter: RateLimiter;
+  rejected: Counter;
+}): Middleware {
   return async function limitRate(ctx, next) {
     const result = limiter.take(ctx.ip, Date.now());
     if (!result.allowed) {

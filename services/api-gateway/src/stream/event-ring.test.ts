@@ -42,7 +42,11 @@ describe('EventRing', () => {
   it('evicts events older than maxAgeMs', () => {
     const ring = ringWith([100, 200, 300], { maxEvents: 10, maxAgeMs: 150 });
     assert.deepEqual(ids(ring.since(200, 360)), [300]);
-    assert.equal(ids(ring.since(100, 360)), 'gap', 'events 100 and 200 are gone: a resume from 100 misses 200');
+    assert.equal(
+      ids(ring.since(100, 360)),
+      'gap',
+      'events 100 and 200 are gone: a resume from 100 misses 200',
+    );
     ring.evictExpired(10_000);
     assert.equal(ring.size, 0);
     assert.equal(ring.lastId, 300, 'the sequence position survives an empty ring');

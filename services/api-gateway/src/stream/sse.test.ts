@@ -3,7 +3,11 @@ import assert from 'node:assert/strict';
 import { formatSseComment, formatSseEvent, formatSseRetry } from './sse-format.js';
 import { SseParser, type ParsedSseEvent } from './sse-parser.js';
 
-function parseAll(chunks: string[]): { events: ParsedSseEvent[]; comments: string[]; retries: number[] } {
+function parseAll(chunks: string[]): {
+  events: ParsedSseEvent[];
+  comments: string[];
+  retries: number[];
+} {
   const events: ParsedSseEvent[] = [];
   const comments: string[] = [];
   const retries: number[] = [];
@@ -42,7 +46,9 @@ describe('formatSseEvent', () => {
 describe('SseParser', () => {
   it('round-trips what formatSseEvent writes', () => {
     const frame = formatSseEvent({ id: 7, event: 'position', data: 'line1\nline2' });
-    assert.deepEqual(parseAll([frame]).events, [{ id: '7', event: 'position', data: 'line1\nline2' }]);
+    assert.deepEqual(parseAll([frame]).events, [
+      { id: '7', event: 'position', data: 'line1\nline2' },
+    ]);
   });
 
   it('handles events split at every byte and all three line endings', () => {
@@ -61,7 +67,9 @@ describe('SseParser', () => {
   });
 
   it('reports comments, retry and ignores unknown fields and events without data', () => {
-    const result = parseAll([': heartbeat\n\nretry: 1500\nfoo: bar\nevent: nothing\n\nid\ndata\n\n']);
+    const result = parseAll([
+      ': heartbeat\n\nretry: 1500\nfoo: bar\nevent: nothing\n\nid\ndata\n\n',
+    ]);
     assert.deepEqual(result.comments, ['heartbeat']);
     assert.deepEqual(result.retries, [1500]);
     // "id" alone sets an empty id; "data" alone is one empty data line, which does dispatch.

@@ -43,7 +43,9 @@ export function staticSite({ root, apiPrefixes }: StaticSiteOptions): Middleware
     // Built assets carry a content hash in their name; index.html must always be revalidated.
     ctx.set(
       'Cache-Control',
-      path.basename(file.path) === 'index.html' ? 'no-cache' : 'public, max-age=31536000, immutable',
+      path.basename(file.path) === 'index.html'
+        ? 'no-cache'
+        : 'public, max-age=31536000, immutable',
     );
     ctx.body = createReadStream(file.path); // for HEAD Koa sends no body and closes the file
   };

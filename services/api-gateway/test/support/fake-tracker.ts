@@ -61,7 +61,14 @@ export class FakeTracker {
   /** Publishes a position for `vehicle` to every open stream; returns its sequence number. */
   emit(vehicle: string, extra: Record<string, unknown> = {}): number {
     const seq = this.nextSeq++;
-    const data = JSON.stringify({ id: vehicle, name: `Vehicle ${vehicle}`, lat: 51.5, lng: -0.1, seq, ...extra });
+    const data = JSON.stringify({
+      id: vehicle,
+      name: `Vehicle ${vehicle}`,
+      lat: 51.5,
+      lng: -0.1,
+      seq,
+      ...extra,
+    });
     const event = { seq, vehicle, data };
     this.events.push(event);
     for (const stream of this.streams) stream.write(frame(event));
@@ -80,7 +87,11 @@ export class FakeTracker {
     const history = /^\/vehicles\/([^/]+)\/history$/.exec(url.pathname);
     if (history) return this.streamHistory(res, Number(url.searchParams.get('chunks') ?? '3'));
     const one = /^\/vehicles\/([^/]+)$/.exec(url.pathname);
-    if (url.pathname === '/vehicles') return json(200, [...this.latest().values()].map((e) => JSON.parse(e.data)));
+    if (url.pathname === '/vehicles')
+      return json(
+        200,
+        [...this.latest().values()].map((e) => JSON.parse(e.data)),
+      );
     if (one) {
       const found = this.latest().get(decodeURIComponent(one[1] ?? ''));
       if (found) return json(200, JSON.parse(found.data));
@@ -113,12 +124,19 @@ export class FakeTracker {
     res.write('retry: 2000\n\n');
     const after = /^\d+$/.test(lastEventId) ? Number(lastEventId) : undefined;
     const oldest = this.events[0]?.seq;
-    if (after !== undefined && (oldest === undefined || after >= oldest - 1) && after < this.nextSeq) {
+    if (
+      after !== undefined &&
+      (oldest === undefined || after >= oldest - 1) &&
+      after < this.nextSeq
+    ) {
       for (const event of this.events) if (event.seq > after) res.write(frame(event));
     } else {
-      for (const event of this.latest().values()) res.write(`event: position\ndata: ${event.data}\n\n`);
+      for (const event of this.latest().values())
+        res.write(`event: position\ndata: ${event.data}\n\n`);
       const seq = this.nextSeq - 1;
-      res.write(`id: ${seq}\nevent: snapshot-end\ndata: ${JSON.stringify({ seq, vehicles: this.latest().size })}\n\n`);
+      res.write(
+        `id: ${seq}\nevent: snapshot-end\ndata: ${JSON.stringify({ seq, vehicles: this.latest().size })}\n\n`,
+      );
     }
     this.streams.add(res);
     res.on('close', () => this.streams.delete(res));

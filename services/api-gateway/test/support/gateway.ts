@@ -30,7 +30,11 @@ export async function startGateway(env: Record<string, string>): Promise<TestGat
 }
 
 /** Polls until `check` returns a value (or throws after `timeoutMs` with `what`). */
-export async function eventually<T>(what: string, check: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  check: () => T | undefined | false,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = check();

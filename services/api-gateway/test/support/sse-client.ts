@@ -16,7 +16,11 @@ export class TestSseClient {
     onComment: (text) => this.comments.push(text),
   });
 
-  static async open(url: string, headers: Record<string, string> = {}, options: { paused?: boolean } = {}) {
+  static async open(
+    url: string,
+    headers: Record<string, string> = {},
+    options: { paused?: boolean } = {},
+  ) {
     const client = new TestSseClient();
     await client.connect(url, headers, options.paused ?? false);
     return client;
@@ -38,20 +42,24 @@ export class TestSseClient {
 
   private connect(url: string, headers: Record<string, string>, paused: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.request = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (response) => {
-        this.response = response;
-        this.status = response.statusCode ?? 0;
-        this.headers = response.headers;
-        response.setEncoding('utf8');
-        // A paused response reports nothing until read: watch the socket itself.
-        response.socket.once('close', () => (this.closed = true));
-        if (paused) response.pause();
-        else response.on('data', (chunk: string) => this.parser.push(chunk));
-        response.on('end', () => (this.ended = true));
-        response.on('close', () => (this.closed = true));
-        response.on('error', () => (this.closed = true));
-        resolve();
-      });
+      this.request = http.get(
+        url,
+        { headers: { accept: 'text/event-stream', ...headers } },
+        (response) => {
+          this.response = response;
+          this.status = response.statusCode ?? 0;
+          this.headers = response.headers;
+          response.setEncoding('utf8');
+          // A paused response reports nothing until read: watch the socket itself.
+          response.socket.once('close', () => (this.closed = true));
+          if (paused) response.pause();
+          else response.on('data', (chunk: string) => this.parser.push(chunk));
+          response.on('end', () => (this.ended = true));
+          response.on('close', () => (this.closed = true));
+          response.on('error', () => (this.closed = true));
+          resolve();
+        },
+      );
       this.request.on('close', () => (this.closed = true));
       this.request.on('error', (err) => {
         this.closed = true;
