@@ -4,12 +4,12 @@ import { describe, it } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { parseClassicConfig, section } from './lib/fluent-bit.js';
 import { path, readText, readYaml, type K8sObject } from './lib/repo.js';
-import { run } from './lib/tools.js';
+import { kustomize } from './lib/tools.js';
 
 const CLUSTERS = ['minikube', 'eks'] as const;
 
 function render(folder: string): K8sObject[] {
-  const result = run('kubectl', ['kustomize', path(folder)]);
+  const result = kustomize(path(folder));
   assert.equal(result.status, 0, `${folder} does not render: ${result.stderr}`);
   return parseAllDocuments(result.stdout).map((d) => d.toJS() as K8sObject);
 }

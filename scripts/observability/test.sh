@@ -18,7 +18,7 @@ install_tools() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null ||
       { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null; }
   fi
-  command -v kubectl >/dev/null || { echo "kubectl is missing (needed for 'kubectl kustomize'); see docs/observability.md" >&2; exit 1; }
+  command -v kubectl >/dev/null || command -v kustomize >/dev/null || { echo "kubectl or kustomize is missing (needed for 'kubectl kustomize'); see docs/observability.md" >&2; exit 1; }
 }
 
 install_tools

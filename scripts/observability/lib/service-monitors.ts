@@ -1,6 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { path, type K8sObject } from './repo.js';
-import { run } from './tools.js';
+import { kustomize } from './tools.js';
 
 export const SERVICES = ['position-simulator', 'position-tracker', 'api-gateway'] as const;
 export type ServiceName = (typeof SERVICES)[number];
@@ -10,7 +10,7 @@ export function monitoringObjects(service: ServiceName): {
   service: K8sObject;
   monitor: K8sObject;
 } {
-  const rendered = run('kubectl', ['kustomize', path(`services/${service}/deploy`)]);
+  const rendered = kustomize(path(`services/${service}/deploy`));
   if (rendered.status !== 0)
     throw new Error(`services/${service}/deploy does not render: ${rendered.stderr}`);
   const objects = parseAllDocuments(rendered.stdout).map((d) => d.toJS() as K8sObject);

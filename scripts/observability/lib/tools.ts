@@ -30,3 +30,9 @@ export function run(
 
 export const tempDir = (prefix: string): string =>
   mkdtempSync(join(tmpdir(), `fleetman-${prefix}-`));
+
+/** `kubectl kustomize DIR`, or `kustomize build DIR` where only kustomize is installed. */
+export function kustomize(dir: string): RunResult {
+  const probe = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' });
+  return probe.error ? run('kustomize', ['build', dir]) : run('kubectl', ['kustomize', dir]);
+}
