@@ -1,0 +1,345 @@
+#!/usr/bin/env bash
+# Local test servers for Fleetman (ActiveMQ Classic over AMQP 1.0, RabbitMQ, FerretDB), used by
+# developers and CI alike. Idempotent; quiet on success, loud (log tail) on failure.
+# See docs/local-servers.md.
+#
+#   servers.sh install [name...]   install what is missing (activemq rabbitmq ferretdb nginx chromium prometheus)
+#   servers.sh start [name...]     start and wait until each accepts connections (no name = all three servers)
+#   servers.sh stop [name...]      SIGTERM, wait, then SIGKILL
+#   servers.sh restart name...     stop + start (tests use it to simulate a broker restart)
+#   servers.sh reset name...       stop, wipe its data, start again if it was running
+#   servers.sh status              one line per server; exit 3 if any is not running
+#   servers.sh env                 export lines for TEST_ACTIVEMQ_URL, TEST_RABBITMQ_URL, TEST_MONGO_URL
+set -euo pipefail
+
+SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=versions.env
+source "$SCRIPTS_DIR/versions.env"
+
+CACHE=${FLEETMAN_CACHE:-$HOME/.cache/fleetman}
+RUN_DIR=$CACHE/run
+DATA_DIR=$CACHE/data
+START_TIMEOUT=${FLEETMAN_START_TIMEOUT:-90}
+STOP_TIMEOUT=${FLEETMAN_STOP_TIMEOUT:-30}
+
+ACTIVEMQ_PORT=${FLEETMAN_ACTIVEMQ_PORT:-5682}
+ACTIVEMQ_USER=admin
+ACTIVEMQ_PASSWORD=admin
+RABBITMQ_PORT=${FLEETMAN_RABBITMQ_PORT:-5672}
+RABBITMQ_DIST_PORT=${FLEETMAN_RABBITMQ_DIST_PORT:-25672}
+MONGO_PORT=${FLEETMAN_MONGO_PORT:-27017}
+FERRETDB_DEBUG_PORT=${FLEETMAN_FERRETDB_DEBUG_PORT:-8089}
+
+SERVERS=(activemq rabbitmq ferretdb)
+INSTALLABLE=(activemq rabbitmq ferretdb nginx chromium prometheus)
+
+ACTIVEMQ_HOME=$CACHE/activemq-$ACTIVEMQ_VERSION
+FERRETDB_BIN=$CACHE/bin/ferretdb-$FERRETDB_VERSION
+
+die() { echo "servers.sh: error: $*" >&2; exit 1; }
+note() { [[ -n ${FLEETMAN_VERBOSE:-} ]] && echo "servers.sh: $*" >&2 || true; }
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+
+# ---------------------------------------------------------------------------------- install
+
+# Debian packages behind each installable name.
+debian_packages() {
+  case $1 in
+    rabbitmq) echo rabbitmq-server ;;
+    nginx) echo nginx ;;
+    chromium) echo chromium chromium-driver fonts-liberation ;;
+    prometheus) echo prometheus prometheus-alertmanager ;; # promtool, amtool
+    activemq) echo maven openjdk-17-jre-headless ;;         # build/run tools, only if missing
+    ferretdb) echo ;;                                       # needs Go from go.dev, not Debian's
+  esac
+}
+
+deb_installed() { [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null) == "install ok installed" ]]; }
+
+apt_install() {
+  # Another apt run (e.g. the session warm-up) may hold the lock: wait for it instead of failing.
+  local apt=(apt-get -o DPkg::Lock::Timeout=900 -y -q --no-install-recommends)
+  if ! as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >"$RUN_DIR/apt.log" 2>&1; then
+    note "apt-get install failed, refreshing package lists once"
+    as_root apt-get -o DPkg::Lock::Timeout=900 -q update >>"$RUN_DIR/apt.log" 2>&1 || true
+    as_root env DEBIAN_FRONTEND=noninteractive "${apt[@]}" install "$@" >>"$RUN_DIR/apt.log" 2>&1 ||
+      { tail -n 20 "$RUN_DIR/apt.log" >&2; die "apt-get install $* failed (log: $RUN_DIR/apt.log)"; }
+  fi
+}
+
+install_debian_deps() {
+  local name pkg missing=()
+  for name in "$@"; do
+    [[ $name == activemq ]] && command -v mvn >/dev/null && command -v java >/dev/null && continue
+    for pkg in $(debian_packages "$name"); do deb_installed "$pkg" || missing+=("$pkg"); done
+  done
+  if ((${#missing[@]})); then
+    note "installing Debian packages: ${missing[*]}"
+    apt_install "${missing[@]}"
+  fi
+}
+
+# Maven Central has no 6.x binary tarball, so resolve the broker's jars (checksums verified by
+# Maven with -C) from scripts/servers/activemq/pom.xml into $ACTIVEMQ_HOME/lib.
+# The stamp (pom + versions) makes a change to either re-resolve the classpath.
+activemq_stamp() { cat "$SCRIPTS_DIR/servers/activemq/pom.xml" "$SCRIPTS_DIR/versions.env" | sha256sum | cut -c1-64; }
+
+install_activemq() {
+  local stamp
+  stamp=$(activemq_stamp)
+  [[ $(cat "$ACTIVEMQ_HOME/.stamp" 2>/dev/null) == "$stamp" ]] && return
+  local tmp=$ACTIVEMQ_HOME.partial
+  rm -rf "$tmp"
+  if ! mvn -B -q -C -f "$SCRIPTS_DIR/servers/activemq/pom.xml" \
+      -Dmaven.repo.local="$CACHE/m2" \
+      -Dactivemq.version="$ACTIVEMQ_VERSION" -Dspring.version="$SPRING_VERSION" \
+      -Dslf4j.version="$SLF4J_VERSION" -Ddependency.plugin.version="$MAVEN_DEPENDENCY_PLUGIN_VERSION" \
+      dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib" \
+      >"$RUN_DIR/install-activemq.log" 2>&1; then
+    tail -n 30 "$RUN_DIR/install-activemq.log" >&2
+    die "could not resolve ActiveMQ $ACTIVEMQ_VERSION from Maven Central (log: $RUN_DIR/install-activemq.log)"
+  fi
+  echo "$stamp" >"$tmp/.stamp"
+  rm -rf "$ACTIVEMQ_HOME" && mv "$tmp" "$ACTIVEMQ_HOME"
+}
+
+# `go install ...@v$FERRETDB_VERSION` builds a binary that panics at start (the module zip lacks
+# build/version/version.txt), so build from a copy of the verified module with that file written.
+install_ferretdb() {
+  [[ -x $FERRETDB_BIN ]] && return
+  command -v go >/dev/null || die "Go is required to build FerretDB (https://go.dev/dl/)"
+  local log=$RUN_DIR/install-ferretdb.log module_dir src=$CACHE/src/ferretdb-$FERRETDB_VERSION
+  module_dir=$(go mod download -json "github.com/FerretDB/FerretDB@v$FERRETDB_VERSION" 2>"$log" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || true
+  [[ -d $module_dir ]] || { cat "$log" >&2; die "could not download FerretDB v$FERRETDB_VERSION"; }
+  rm -rf "$src" && mkdir -p "$(dirname "$src")" "$CACHE/bin"
+  cp -r "$module_dir" "$src" && chmod -R u+w "$src"
+  echo "v$FERRETDB_VERSION" >"$src/build/version/version.txt"
+  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$FERRETDB_BIN.partial" ./cmd/ferretdb) >>"$log" 2>&1 ||
+    { tail -n 30 "$log" >&2; die "could not build FerretDB v$FERRETDB_VERSION (log: $log)"; }
+  mv "$FERRETDB_BIN.partial" "$FERRETDB_BIN"
+  rm -rf "$src"
+}
+
+cmd_install() {
+  local names=("$@") name
+  ((${#names[@]})) || names=("${INSTALLABLE[@]}")
+  for name in "${names[@]}"; do
+    [[ " ${INSTALLABLE[*]} " == *" $name "* ]] || die "unknown name '$name' (expected one of: ${INSTALLABLE[*]})"
+  done
+  install_debian_deps "${names[@]}"
+  for name in "${names[@]}"; do
+    case $name in
+      activemq) install_activemq ;;
+      ferretdb) install_ferretdb ;;
+    esac
+  done
+}
+
+# ---------------------------------------------------------------------------------- processes
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+log_file() { echo "$RUN_DIR/$1.log"; }
+
+# Start time of a process (clock ticks since boot, /proc/<pid>/stat field 22): together with the
+# PID it identifies one process for good, so a reused PID is never mistaken for our server.
+start_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; set -- ${stat##*) }; echo "${20}"; }
+
+# Alive and not a zombie (PID 1 here may not reap orphans promptly).
+alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; set -- ${stat##*) }; [[ $1 != Z ]]; }
+
+# Any live member left in a process group.
+group_alive() { local p; for p in $(pgrep -g "$1" 2>/dev/null); do alive "$p" && return 0; done; return 1; }
+
+# PID of a running server, or nothing. A PID file whose process is gone or was replaced by
+# another program (PID reuse) is stale and removed.
+running_pid() {
+  local file pid ticks
+  file=$(pid_file "$1")
+  [[ -f $file ]] || return 0
+  read -r pid ticks <"$file" || true
+  if [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" && [[ $(start_ticks "$pid") == "$ticks" ]]; then
+    echo "$pid"
+  else
+    rm -f "$file"
+  fi
+}
+
+# Sets CMD (and CMD_ENV) to the command line of a server. Everything binds to 127.0.0.1 only.
+server_command() {
+  CMD_ENV=()
+  case $1 in
+    activemq)
+      [[ -d $ACTIVEMQ_HOME ]] || die "ActiveMQ $ACTIVEMQ_VERSION is not installed: run 'bash scripts/servers.sh install activemq'"
+      CMD=(java -Xms64m -Xmx512m -XX:+UseSerialGC -Djava.net.preferIPv4Stack=true
+        "-Dactivemq.data=$DATA_DIR/activemq" "-Dfleetman.amqp.port=$ACTIVEMQ_PORT"
+        "-Dfleetman.activemq.user=$ACTIVEMQ_USER" "-Dfleetman.activemq.password=$ACTIVEMQ_PASSWORD"
+        -Dorg.slf4j.simpleLogger.showDateTime=true -Dorg.slf4j.simpleLogger.logFile=System.out
+        -cp "$ACTIVEMQ_HOME/lib/*" org.apache.activemq.console.Main start
+        "xbean:file:$SCRIPTS_DIR/servers/activemq/activemq.xml")
+      ;;
+    rabbitmq)
+      [[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ]] ||
+        die "RabbitMQ is not installed: run 'bash scripts/servers.sh install rabbitmq'"
+      local base=$DATA_DIR/rabbitmq
+      # The real script, not /usr/sbin/rabbitmq-server (a wrapper that switches to the rabbitmq
+      # user). Everything under the cache; node, AMQP and Erlang distribution on loopback.
+      CMD=(/usr/lib/rabbitmq/bin/rabbitmq-server)
+      CMD_ENV=(RABBITMQ_NODENAME=fleetman@localhost
+        RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 "RABBITMQ_NODE_PORT=$RABBITMQ_PORT"
+        "RABBITMQ_DIST_PORT=$RABBITMQ_DIST_PORT" ERL_EPMD_ADDRESS=127.0.0.1
+        "RABBITMQ_MNESIA_BASE=$base/mnesia" "RABBITMQ_LOG_BASE=$base/log"
+        "RABBITMQ_ENABLED_PLUGINS_FILE=$base/enabled_plugins"
+        "RABBITMQ_CONFIG_FILE=$base/rabbitmq" "RABBITMQ_ADVANCED_CONFIG_FILE=$base/advanced.config"
+        RABBITMQ_CONF_ENV_FILE=/dev/null "HOME=$base"
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}")
+      mkdir -p "$base"
+      [[ -f $base/enabled_plugins ]] || echo '[].' >"$base/enabled_plugins"
+      # guest/guest is allowed on loopback only (RabbitMQ's default), which is all tests need.
+      [[ -f $base/rabbitmq.conf ]] || printf 'loopback_users.guest = true\nlog.console = true\nlog.file = false\n' >"$base/rabbitmq.conf"
+      [[ -f $base/advanced.config ]] || echo '[].' >"$base/advanced.config"
+      ;;
+    ferretdb)
+      [[ -x $FERRETDB_BIN ]] || die "FerretDB $FERRETDB_VERSION is not installed: run 'bash scripts/servers.sh install ferretdb'"
+      mkdir -p "$DATA_DIR/ferretdb" "$DATA_DIR/ferretdb-state"
+      CMD=("$FERRETDB_BIN" --handler=sqlite "--sqlite-url=file:$DATA_DIR/ferretdb/"
+        "--state-dir=$DATA_DIR/ferretdb-state" "--listen-addr=127.0.0.1:$MONGO_PORT"
+        "--debug-addr=127.0.0.1:$FERRETDB_DEBUG_PORT" --telemetry=disable --log-format=text)
+      ;;
+  esac
+}
+
+probe() {
+  local kind port
+  case $1 in
+    activemq) kind=amqp-1.0 port=$ACTIVEMQ_PORT ;;
+    rabbitmq) kind=amqp-0-9-1 port=$RABBITMQ_PORT ;;
+    ferretdb) kind=mongo port=$MONGO_PORT ;;
+  esac
+  node "$SCRIPTS_DIR/servers/probe.mjs" "$kind" 127.0.0.1 "$port" 2000 2>/dev/null
+}
+
+fail_with_log() {
+  local name=$1 reason=$2
+  echo "---- last lines of $(log_file "$name") ----" >&2
+  tail -n 40 "$(log_file "$name")" >&2 || true
+  die "$name: $reason"
+}
+
+start_one() {
+  local name=$1 pid deadline
+  pid=$(running_pid "$name")
+  if [[ -z $pid ]]; then
+    # Something else (another checkout, a system service) owns the port: say so, don't pile on.
+    probe "$name" && die "$name: port already answers, but not from a server this script started (see 'ss -ltnp')"
+    server_command "$name"
+    echo "=== $(date -u +%FT%TZ) start $name" >>"$(log_file "$name")"
+    # setsid: own session and process group, so a test runner killing its group spares the
+    # server, and stop can signal the whole group (wrapper scripts included).
+    # 9>&-: the server must not inherit (and so hold forever) the lock taken in main.
+    env "${CMD_ENV[@]}" setsid "${CMD[@]}" </dev/null >>"$(log_file "$name")" 2>&1 9>&- &
+    pid=$!
+    echo "$pid $(start_ticks "$pid")" >"$(pid_file "$name")"
+  fi
+  deadline=$((SECONDS + START_TIMEOUT))
+  until probe "$name"; do
+    alive "$pid" || { rm -f "$(pid_file "$name")"; fail_with_log "$name" "exited during start-up"; }
+    ((SECONDS < deadline)) || fail_with_log "$name" "not accepting connections after ${START_TIMEOUT}s (pid $pid still running)"
+    sleep 0.2
+  done
+}
+
+stop_one() {
+  local name=$1 pid deadline killed=
+  pid=$(running_pid "$name")
+  [[ -n $pid ]] || return 0
+  kill -TERM -- "-$pid" 2>/dev/null || true
+  deadline=$((SECONDS + STOP_TIMEOUT))
+  while group_alive "$pid"; do
+    if [[ -z $killed ]] && ((SECONDS >= deadline)); then
+      echo "servers.sh: warning: $name (pid $pid) ignored SIGTERM for ${STOP_TIMEOUT}s, sending SIGKILL" >&2
+      kill -KILL -- "-$pid" 2>/dev/null || true
+      killed=1
+    fi
+    sleep 0.1
+  done
+  rm -f "$(pid_file "$name")"
+  echo "=== $(date -u +%FT%TZ) stopped $name" >>"$(log_file "$name")"
+}
+
+# ---------------------------------------------------------------------------------- commands
+
+# Validated server names; no name means all three.
+server_names() {
+  local name
+  (($#)) || set -- "${SERVERS[@]}"
+  for name in "$@"; do
+    [[ " ${SERVERS[*]} " == *" $name "* ]] || die "unknown server '$name' (expected one of: ${SERVERS[*]})"
+    echo "$name"
+  done
+}
+
+server_url() {
+  case $1 in
+    activemq) echo "amqp://$ACTIVEMQ_USER:$ACTIVEMQ_PASSWORD@127.0.0.1:$ACTIVEMQ_PORT" ;;
+    rabbitmq) echo "amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT" ;;
+    ferretdb) echo "mongodb://127.0.0.1:$MONGO_PORT" ;;
+  esac
+}
+
+cmd_start() { local n; for n in $(server_names "$@"); do start_one "$n"; done; }
+cmd_stop() { local n; for n in $(server_names "$@"); do stop_one "$n"; done; }
+cmd_restart() {
+  (($#)) || die "restart needs a server name (${SERVERS[*]})"
+  local n; for n in $(server_names "$@"); do stop_one "$n"; start_one "$n"; done
+}
+cmd_reset() {
+  (($#)) || die "reset needs a server name (${SERVERS[*]})"
+  local n was_running
+  for n in $(server_names "$@"); do
+    was_running=$(running_pid "$n")
+    stop_one "$n"
+    rm -rf "${DATA_DIR:?}/$n" "${DATA_DIR:?}/$n-state"
+    [[ -z $was_running ]] || start_one "$n"
+  done
+}
+cmd_status() {
+  local n pid all_up=0
+  for n in "${SERVERS[@]}"; do
+    pid=$(running_pid "$n")
+    if [[ -n $pid ]] && probe "$n"; then
+      printf '%-9s running  pid %-7s %s\n' "$n" "$pid" "$(server_url "$n")"
+    elif [[ -n $pid ]]; then
+      printf '%-9s starting pid %-7s %s\n' "$n" "$pid" "$(server_url "$n")"; all_up=3
+    else
+      printf '%-9s stopped\n' "$n"; all_up=3
+    fi
+  done
+  return $all_up
+}
+cmd_env() {
+  echo "export TEST_ACTIVEMQ_URL=$(server_url activemq)"
+  echo "export TEST_RABBITMQ_URL=$(server_url rabbitmq)"
+  echo "export TEST_MONGO_URL=$(server_url ferretdb)"
+}
+
+main() {
+  local command=${1:-}
+  (($#)) && shift
+  case $command in
+    env) cmd_env; return ;;
+    status) cmd_status; return ;; # read-only: no lock, so it never waits behind a slow start
+    install | start | stop | restart | reset) ;;
+    *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  esac
+  mkdir -p "$RUN_DIR" "$DATA_DIR"
+  # One servers.sh at a time per cache: concurrent `start`s from parallel test files must not
+  # launch two brokers on the same port.
+  exec 9>"$RUN_DIR/servers.lock"
+  flock -w 300 9 || die "another servers.sh has held $RUN_DIR/servers.lock for 5 minutes"
+  "cmd_$command" "$@"
+}
+
+# On one line: bash reads scripts lazily, so an edit during a run cannot inject code after main.
+main "$@"; exit $?
