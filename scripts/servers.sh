@@ -116,7 +116,7 @@ install_ferretdb() {
   rm -rf "$src" && mkdir -p "$(dirname "$src")" "$CACHE/bin"
   cp -r "$module_dir" "$src" && chmod -R u+w "$src"
   echo "v$FERRETDB_VERSION" >"$src/build/version/version.txt"
-  (cd "$src" && GOFLAGS=-buildvcs=false go build -trimpath -o "$FERRETDB_BIN.partial" ./cmd/ferretdb) >>"$log" 2>&1 ||
+  (cd "$src" && GOFLAGS=-buildvcs=false nice go build -trimpath -o "$FERRETDB_BIN.partial" ./cmd/ferretdb) >>"$log" 2>&1 ||
     { tail -n 30 "$log" >&2; die "could not build FerretDB v$FERRETDB_VERSION (log: $log)"; }
   mv "$FERRETDB_BIN.partial" "$FERRETDB_BIN"
   rm -rf "$src"
@@ -227,8 +227,11 @@ fail_with_log() {
   die "$name: $reason"
 }
 
+# Seconds since $1 (an EPOCHREALTIME value), one decimal: timings go to the logs for diagnosis.
+elapsed() { awk -v from="$1" -v to="$EPOCHREALTIME" 'BEGIN { printf "%.1f", to - from }'; }
+
 start_one() {
-  local name=$1 pid deadline
+  local name=$1 pid deadline began=$EPOCHREALTIME
   pid=$(running_pid "$name")
   if [[ -z $pid ]]; then
     # Something else (another checkout, a system service) owns the port: say so, don't pile on.
@@ -237,7 +240,7 @@ start_one() {
     echo "=== $(date -u +%FT%TZ) start $name" >>"$(log_file "$name")"
     # setsid: own session and process group, so a test runner killing its group spares the
     # server, and stop can signal the whole group (wrapper scripts included).
-    # 9>&-: the server must not inherit (and so hold forever) the lock taken in main.
+    # 9>&-: the server must not inherit (and so hold forever) the lock taken by locked().
     env "${CMD_ENV[@]}" setsid "${CMD[@]}" </dev/null >>"$(log_file "$name")" 2>&1 9>&- &
     pid=$!
     echo "$pid $(start_ticks "$pid")" >"$(pid_file "$name")"
@@ -248,10 +251,11 @@ start_one() {
     ((SECONDS < deadline)) || fail_with_log "$name" "not accepting connections after ${START_TIMEOUT}s (pid $pid still running)"
     sleep 0.2
   done
+  echo "=== $(date -u +%FT%TZ) $name ready (pid $pid) after $(elapsed "$began")s" >>"$(log_file "$name")"
 }
 
 stop_one() {
-  local name=$1 pid deadline killed=
+  local name=$1 pid deadline killed= began=$EPOCHREALTIME
   pid=$(running_pid "$name")
   [[ -n $pid ]] || return 0
   kill -TERM -- "-$pid" 2>/dev/null || true
@@ -265,19 +269,28 @@ stop_one() {
     sleep 0.1
   done
   rm -f "$(pid_file "$name")"
-  echo "=== $(date -u +%FT%TZ) stopped $name" >>"$(log_file "$name")"
+  echo "=== $(date -u +%FT%TZ) $name stopped after $(elapsed "$began")s" >>"$(log_file "$name")"
 }
 
 # ---------------------------------------------------------------------------------- commands
 
-# Validated server names; no name means all three.
-server_names() {
+# Fails on an unknown server name (here, in the main shell: a die inside $(...) would be lost).
+check_server_names() {
   local name
-  (($#)) || set -- "${SERVERS[@]}"
   for name in "$@"; do
     [[ " ${SERVERS[*]} " == *" $name "* ]] || die "unknown server '$name' (expected one of: ${SERVERS[*]})"
-    echo "$name"
   done
+}
+
+# Runs "$@" (an operation on server $1) under that server's lock: parallel test files calling
+# `start` must not launch two brokers on one port, while a `restart activemq` need not wait for
+# another server's slow start. The subshell makes the lock end with the operation.
+locked() {
+  (
+    exec 9>"$RUN_DIR/$2.lock"
+    flock -w 300 9 || die "$2: another servers.sh has held $RUN_DIR/$2.lock for 5 minutes"
+    "$@"
+  )
 }
 
 server_url() {
@@ -288,22 +301,18 @@ server_url() {
   esac
 }
 
-cmd_start() { local n; for n in $(server_names "$@"); do start_one "$n"; done; }
-cmd_stop() { local n; for n in $(server_names "$@"); do stop_one "$n"; done; }
-cmd_restart() {
-  (($#)) || die "restart needs a server name (${SERVERS[*]})"
-  local n; for n in $(server_names "$@"); do stop_one "$n"; start_one "$n"; done
+cmd_start() { local n; for n in "$@"; do locked start_one "$n"; done; }
+cmd_stop() { local n; for n in "$@"; do locked stop_one "$n"; done; }
+restart_one() { stop_one "$1"; start_one "$1"; }
+cmd_restart() { local n; for n in "$@"; do locked restart_one "$n"; done; }
+reset_one() {
+  local was_running
+  was_running=$(running_pid "$1")
+  stop_one "$1"
+  rm -rf "${DATA_DIR:?}/$1" "${DATA_DIR:?}/$1-state"
+  [[ -z $was_running ]] || start_one "$1"
 }
-cmd_reset() {
-  (($#)) || die "reset needs a server name (${SERVERS[*]})"
-  local n was_running
-  for n in $(server_names "$@"); do
-    was_running=$(running_pid "$n")
-    stop_one "$n"
-    rm -rf "${DATA_DIR:?}/$n" "${DATA_DIR:?}/$n-state"
-    [[ -z $was_running ]] || start_one "$n"
-  done
-}
+cmd_reset() { local n; for n in "$@"; do locked reset_one "$n"; done; }
 cmd_status() {
   local n pid all_up=0
   for n in "${SERVERS[@]}"; do
@@ -331,13 +340,20 @@ main() {
     env) cmd_env; return ;;
     status) cmd_status; return ;; # read-only: no lock, so it never waits behind a slow start
     install | start | stop | restart | reset) ;;
-    *) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   mkdir -p "$RUN_DIR" "$DATA_DIR"
-  # One servers.sh at a time per cache: concurrent `start`s from parallel test files must not
-  # launch two brokers on the same port.
-  exec 9>"$RUN_DIR/servers.lock"
-  flock -w 300 9 || die "another servers.sh has held $RUN_DIR/servers.lock for 5 minutes"
+  if [[ $command == install ]]; then
+    exec 9>"$RUN_DIR/install.lock" # apt and Maven runs must not overlap
+    flock -w 900 9 || die "another servers.sh install has held $RUN_DIR/install.lock for 15 minutes"
+    cmd_install "$@"
+    return
+  fi
+  if ((!$#)); then
+    [[ $command == restart || $command == reset ]] && die "$command needs a server name (${SERVERS[*]})"
+    set -- "${SERVERS[@]}"
+  fi
+  check_server_names "$@"
   "cmd_$command" "$@"
 }
 
