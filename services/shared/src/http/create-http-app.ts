@@ -23,8 +23,9 @@ export function createHttpApp({ logger, registry, readiness = () => ({}), isStop
   app.proxy = true;
   app.silent = true;
   app.on('error', (err: unknown, ctx?: Koa.Context) => {
-    // Clients that hang up mid-response are not server failures.
-    if ((err as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return;
+    // Clients that hang up mid-response (a browser leaving the live stream) are not server failures.
+    const code = (err as NodeJS.ErrnoException | undefined)?.code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE') return;
     (ctx?.state.log ?? logger).error({ err, path: ctx?.path }, 'request failed');
   });
   app.use(requestContext({ logger }));

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createBroker, createLogger, createRegistry, loadConfig, type Broker, type LogLevel } from '@fleetman/shared';
+import { gatewayConfigSchema, startApiGateway, type RunningGateway } from '@fleetman/api-gateway';
+import { simulatorConfigSchema, startSimulator, type RunningSimulator } from '@fleetman/position-simulator';
+import { createStore, startTracker, trackerConfigSchema, type RunningTracker } from '@fleetman/position-tracker';
+
+export interface Stack {
+  tracker: RunningTracker;
+  gateway: RunningGateway;
+  simulator: RunningSimulator;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/**
+ * The three services in one process, each with its own config (read from the same environment),
+ * logger and metrics registry, exactly as they run in their own containers. With BROKER_URL unset
+ * simulator and tracker share the in-process broker — which is why they must share a process.
+ * GATEWAY_PORT / TRACKER_PORT / SIMULATOR_PORT choose the ports (0 = any free one).
+ */
+export async function startStack(environment: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+  const level = (environment.LOG_LEVEL ?? 'warn') as LogLevel;
+  const forService = (port: string | undefined, fallback: string, extra: Record<string, string> = {}) => ({
+    ...environment,
+    LOG_LEVEL: level,
+    PORT: port ?? fallback,
+    ...extra,
+  });
+
+  const trackerConfig = loadConfig(trackerConfigSchema, forService(environment.TRACKER_PORT, '8081'));
+  const simulatorConfig = loadConfig(simulatorConfigSchema, forService(environment.SIMULATOR_PORT, '8082'));
+  const loggers = {
+    tracker: createLogger({ service: 'position-tracker', level }),
+    gateway: createLogger({ service: 'api-gateway', level }),
+    simulator: createLogger({ service: 'position-simulator', level }),
+  };
+
+  // One in-process broker for both ends; with a real broker, one connection per service as in a cluster.
+  const brokerFor = (logger: typeof loggers.tracker): Broker =>
+    createBroker({
+      url: trackerConfig.BROKER_URL,
+      protocol: trackerConfig.BROKER_PROTOCOL,
+      username: trackerConfig.BROKER_USERNAME,
+      password: trackerConfig.BROKER_PASSWORD,
+      logger,
+    });
+  const trackerBroker = brokerFor(loggers.tracker);
+  const simulatorBroker = trackerConfig.BROKER_URL ? brokerFor(loggers.simulator) : trackerBroker;
+
+  const tracker = await startTracker({
+    config: trackerConfig,
+    logger: loggers.tracker,
+    registry: createRegistry(),
+    broker: trackerBroker,
+    store: createStore(trackerConfig, loggers.tracker),
+  });
+  const webDir = environment.WEB_DIR ?? (existsSync(defaultWebDir) ? defaultWebDir : undefined);
+  const gatewayConfig = loadConfig(
+    gatewayConfigSchema,
+    forService(environment.GATEWAY_PORT, '8080', { TRACKER_URL: tracker.server.url, ...(webDir ? { WEB_DIR: webDir } : {}) }),
+  );
+  const gateway = await startApiGateway({ config: gatewayConfig, logger: loggers.gateway, registry: createRegistry() });
+  const simulator = await startSimulator({
+    config: simulatorConfig,
+    logger: loggers.simulator,
+    registry: createRegistry(),
+    broker: simulatorBroker,
+  });
+
+  return {
+    tracker,
+    gateway,
+    simulator,
+    url: `http://127.0.0.1:${gateway.server.port}/`,
+    async stop() {
+      // Upstream first, so nothing is produced into a closing pipeline.
+      await simulator.stop();
+      await gateway.stop();
+      await tracker.stop();
+      await Promise.all([...new Set([simulatorBroker, trackerBroker])].map((broker) => broker.close()));
+    },
+  };
+}
