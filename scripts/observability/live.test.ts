@@ -43,6 +43,8 @@ describe('live: the running services, scraped like in a cluster', () => {
     for (const route of ['/api/vehicles', '/api/vehicles/no-such-vehicle'])
       await (await fetch(stack.gatewayUrl + route)).text();
     for (const service of SERVICES) {
+      // A probe first, as the kubelet would send: HTTP metrics exist once a request was served.
+      await (await fetch(new URL('/livez', stack.metricsUrls.get(service)))).text();
       const response = await fetch(stack.metricsUrls.get(service) as string);
       assert.equal(response.status, 200, `${service} /metrics`);
       exposed.set(service, exposedNames(await response.text()));
@@ -113,7 +115,7 @@ describe('live: the running services, scraped like in a cluster', () => {
       ]);
     });
 
-    it("holds the fleet metrics under each service's job", async () => {
+    it("holds the fleet metrics under each service's job", async (t) => {
       for (const service of SERVICES) {
         for (const metric of FLEET_METRICS[service]) {
           const found = await (prometheus as LocalPrometheus).query(
@@ -126,6 +128,12 @@ describe('live: the running services, scraped like in a cluster', () => {
         'sum(rate(positions_consumed_total{namespace="fleetman"}[1m]))',
       );
       assert.ok(Number(stored[0]?.value[1]) > 0, 'positions are being stored');
+      const p95 = await (prometheus as LocalPrometheus).query(
+        'histogram_quantile(0.95, sum by (le) (rate(position_e2e_latency_seconds_bucket{namespace="fleetman"}[1m])))',
+      );
+      t.diagnostic(
+        `stored ${Number(stored[0]?.value[1]).toFixed(1)} positions/s, e2e p95 ${p95[0]?.value[1]} s`,
+      );
     });
 
     it('evaluates every rule without error, and a healthy fleet is neither down nor failing', async () => {
@@ -171,8 +179,14 @@ describe('live: the running services, scraped like in a cluster', () => {
     });
   });
 
-  it("the services' real log lines pass the Fluent Bit pipeline into the index template", () => {
+  it("the services' real log lines pass the Fluent Bit pipeline into the index template", (t) => {
     const lines = stack.jsonLines();
+    const requests = lines.filter(({ record }) => 'method' in record && 'path' in record);
+    assert.ok(
+      requests.some(({ record }) => record.service === 'api-gateway' && record.status === 404),
+      'no request line from the gateway',
+    );
+    t.diagnostic(`${lines.length} log lines checked, ${requests.length} of them request lines`);
     const services = new Set(lines.map((l) => l.record.service));
     for (const service of SERVICES) assert.ok(services.has(service), `no log line from ${service}`);
     const problems = lines.flatMap(({ raw, record }) =>
