@@ -58,13 +58,19 @@ export class LocalStack {
     return stack;
   }
 
-  /** "Fleetman is up: http://127.0.0.1:<port>/" and a metrics URL per service. */
+  /**
+   * "Fleetman is up: http://127.0.0.1:<port>/" and the metrics URLs, each after the service's
+   * name or short name ("metrics gateway http://…/metrics · tracker http://…/metrics · …").
+   */
   private take(line: string): void {
     this.lines.push(line);
     const up = /Fleetman is up: (http:\/\/[\w.:[\]]+)\//.exec(line);
     if (up?.[1]) this.gatewayUrl = up[1];
     for (const service of SERVICES) {
-      const url = new RegExp(`${service}\\b.*?(http://[\\w.:[\\]]+/metrics)`).exec(line)?.[1];
+      const short = service.replace(/^(position|api)-/, '');
+      const url = new RegExp(`\\b(?:${service}|${short})\\s+(http://[\\w.:[\\]]+/metrics)`).exec(
+        line,
+      )?.[1];
       if (url) this.metricsUrls.set(service, url);
     }
   }
