@@ -78,6 +78,13 @@ install_debian_deps() {
     note "installing Debian packages: ${missing[*]}"
     apt_install "${missing[@]}"
   fi
+  # On hosts with systemd (CI runners) the package starts a system RabbitMQ on 5672, which would
+  # shadow ours: turn it off. Containers without systemd never start it.
+  if [[ " $* " == *" rabbitmq "* ]] && command -v systemctl >/dev/null &&
+    systemctl is-active --quiet rabbitmq-server 2>/dev/null; then
+    note "disabling the system rabbitmq-server service (servers.sh runs its own)"
+    as_root systemctl disable --now rabbitmq-server >/dev/null 2>&1 || true
+  fi
 }
 
 # Maven Central has no 6.x binary tarball, so resolve the broker's jars (checksums verified by
@@ -150,7 +157,12 @@ start_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1;
 alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; set -- ${stat##*) }; [[ $1 != Z ]]; }
 
 # Any live member left in a process group.
-group_alive() { local p; for p in $(pgrep -g "$1" 2>/dev/null); do alive "$p" && return 0; done; return 1; }
+group_alive() {
+  local p
+  alive "$1" && return 0
+  for p in $(pgrep -g "$1" 2>/dev/null); do alive "$p" && return 0; done
+  return 1
+}
 
 # PID of a running server, or nothing. A PID file whose process is gone or was replaced by
 # another program (PID reuse) is stale and removed.
@@ -186,7 +198,8 @@ server_command() {
       # The real script, not /usr/sbin/rabbitmq-server (a wrapper that switches to the rabbitmq
       # user). Everything under the cache; node, AMQP and Erlang distribution on loopback.
       CMD=(/usr/lib/rabbitmq/bin/rabbitmq-server)
-      CMD_ENV=(RABBITMQ_NODENAME=fleetman@localhost
+      # Node name from the port: a second cache (CI matrix, a colleague's) can run beside this one.
+      CMD_ENV=("RABBITMQ_NODENAME=fleetman-$RABBITMQ_PORT@localhost" "ERL_CRASH_DUMP=$RUN_DIR/rabbitmq-erl_crash.dump"
         RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 "RABBITMQ_NODE_PORT=$RABBITMQ_PORT"
         "RABBITMQ_DIST_PORT=$RABBITMQ_DIST_PORT" ERL_EPMD_ADDRESS=127.0.0.1
         "RABBITMQ_MNESIA_BASE=$base/mnesia" "RABBITMQ_LOG_BASE=$base/log"
