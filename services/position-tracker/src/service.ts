@@ -56,9 +56,9 @@ export function createStore(config: TrackerConfig, logger: Logger): PositionStor
  */
 export async function startTracker({ config, logger, registry, broker, store, heartbeatMs }: TrackerDeps): Promise<RunningTracker> {
   const feed = new LiveFeed(config.STREAM_BUFFER);
-  let ingestor: Ingestor | undefined;
-  const metrics = createTrackerMetrics(registry, () => ingestor?.vehicles.size ?? 0);
-  ingestor = new Ingestor({ store, feed, metrics, logger, batchSize: config.BATCH_SIZE, maxWaitMs: config.BATCH_MAX_WAIT });
+  // The gauge reads the map only when scraped, after `ingestor` exists.
+  const metrics = createTrackerMetrics(registry, () => ingestor.vehicles.size);
+  const ingestor = new Ingestor({ store, feed, metrics, logger, batchSize: config.BATCH_SIZE, maxWaitMs: config.BATCH_MAX_WAIT });
   const sseClients = new Gauge({ name: 'sse_clients', help: 'Open Server-Sent Events streams', registers: [registry] });
 
   let stopping = false;
@@ -89,17 +89,16 @@ export async function startTracker({ config, logger, registry, broker, store, he
     );
   }, 10 * 60_000).unref();
 
-  const running = ingestor;
   return {
     app,
     server,
-    ingestor: running,
+    ingestor,
     feed,
     async stop() {
       stopping = true;
       clearInterval(sweeper);
       // Together: a batch stuck on a dead database must be released for the cancel to finish.
-      await Promise.all([subscription?.cancel(), running.stop()]);
+      await Promise.all([subscription?.cancel(), ingestor.stop()]);
       await server.close(2_000);
       await store.close();
     },

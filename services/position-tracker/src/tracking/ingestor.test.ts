@@ -29,9 +29,8 @@ const fix = (second: number, north = second * 10): PositionFix => ({
 
 function setup(store = new FlakyStore()) {
   const feed = new LiveFeed(100);
-  let ingestor: Ingestor | undefined;
-  const metrics = createTrackerMetrics(createRegistry(), () => ingestor?.vehicles.size ?? 0);
-  ingestor = new Ingestor({ store, feed, metrics, logger: createLogger({ service: 't', level: 'silent' }), batchSize: 3, maxWaitMs: 5 });
+  const metrics = createTrackerMetrics(createRegistry(), () => ingestor.vehicles.size);
+  const ingestor = new Ingestor({ store, feed, metrics, logger: createLogger({ service: 't', level: 'silent' }), batchSize: 3, maxWaitMs: 5 });
   return { store, feed, ingestor };
 }
 
