@@ -88,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
     report("schema", schema_problems)
 
     doc = os.path.join(root, "docs/gitops.md")
-    out_of_band = repo_checks.parse_out_of_band_secrets(open(doc, encoding="utf-8").read()) if os.path.exists(doc) else {}
+    out_of_band = {}
+    if os.path.exists(doc):
+        with open(doc, encoding="utf-8") as f:
+            out_of_band = repo_checks.parse_out_of_band_secrets(f.read())
     appsets: list[Obj] = []
     all_cluster_objs: list[Obj] = []
     clusters = sorted({f.split("/")[1] for f in rendered if f.startswith("clusters/") and f.count("/") == 2})

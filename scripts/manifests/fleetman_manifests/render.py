@@ -122,7 +122,10 @@ def render(folder: str, source: str) -> tuple[list[Obj], str | None]:
     """Objects of one kustomization, or the build error."""
     proc = subprocess.run([*kustomize_command(), folder], capture_output=True, text=True)
     if proc.returncode != 0:
-        return [], proc.stderr.strip().splitlines()[-1] if proc.stderr.strip() else "kustomize failed"
+        lines = proc.stderr.strip().splitlines() or ["kustomize failed"]
+        # kubectl wraps the error in a klog line: keep only kustomize's message.
+        match = re.search(r'err="(.*)"\s*$', lines[-1])
+        return [], match.group(1).replace('\\"', '"') if match else lines[-1]
     return load_objects(proc.stdout, source), None
 
 
