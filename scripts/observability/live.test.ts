@@ -152,13 +152,13 @@ describe('live: the running services, scraped like in a cluster', () => {
         groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }>;
       }>('/api/v1/rules');
       const rules = groups.flatMap((g) => g.rules);
-      assert.equal(rules.length, 8);
+      assert.equal(rules.length, 9);
       assert.deepEqual(
         rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`),
         [],
       );
       const alerting = await p.query(
-        'ALERTS{alertname=~"FleetmanServiceDown|FleetmanHigh5xxRatio"}',
+        'ALERTS{alertname=~"FleetmanServiceDown|FleetmanServiceAbsent|FleetmanHigh5xxRatio"}',
       );
       assert.deepEqual(
         alerting.map((a) => a.metric.alertname),

@@ -63,6 +63,7 @@ describe('alert rules', () => {
     const names = alerts.map((a) => a.alert);
     for (const expected of [
       'FleetmanServiceDown',
+      'FleetmanServiceAbsent',
       'FleetmanHigh5xxRatio',
       'FleetmanHighLatencyP95',
       'FleetmanConsumerStalled',
