@@ -21,13 +21,27 @@ function mongoPing() {
     return b;
   };
   const body = Buffer.concat([
-    Buffer.from([0x10]), cstring('ping'), int32(1),
-    Buffer.from([0x02]), cstring('$db'), int32(6), cstring('admin'),
+    Buffer.from([0x10]),
+    cstring('ping'),
+    int32(1),
+    Buffer.from([0x02]),
+    cstring('$db'),
+    int32(6),
+    cstring('admin'),
     Buffer.from([0x00]),
   ]);
   const doc = Buffer.concat([int32(body.length + 4), body]);
-  const payload = Buffer.concat([int32(0) /* flagBits */, Buffer.from([0x00]) /* section kind 0 */, doc]);
-  const header = Buffer.concat([int32(16 + payload.length), int32(1), int32(0), int32(2013 /* OP_MSG */)]);
+  const payload = Buffer.concat([
+    int32(0) /* flagBits */,
+    Buffer.from([0x00]) /* section kind 0 */,
+    doc,
+  ]);
+  const header = Buffer.concat([
+    int32(16 + payload.length),
+    int32(1),
+    int32(0),
+    int32(2013 /* OP_MSG */),
+  ]);
   return Buffer.concat([header, payload]);
 }
 
