@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from .objects import Obj, containers, pod_labels, pod_spec, selector_matches, workloads
+from .objects import Obj, containers, pod_labels, selector_matches, workloads
 
 DIGEST = re.compile(r"@sha256:[0-9a-f]{64}$")
 # An exact release: 1.2.3, v1.2.3, 1.2.3-alpine, 8.11.1 ... (not 8.0, 6, latest, stable).
@@ -87,10 +87,10 @@ def check_workload_hardening(objs: list[Obj], ctx: Context) -> list[str]:
         if obj.namespace not in ctx.own_namespaces:
             continue
         pod_sc = spec.get("securityContext") or {}
+        init_names = {c.get("name") for c in spec.get("initContainers") or []}
         for c in containers(spec):
-            is_init = c in (spec.get("initContainers") or [])
             where = f"{obj.ref()}: container {c.get('name', '?')}"
-            if not is_init:
+            if c.get("name") not in init_names:
                 for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
                     if not c.get(probe):
                         problems.append(f"{where} has no {probe}")

@@ -6,7 +6,7 @@ import glob
 import os
 import re
 
-from .objects import CLUSTER_SCOPED_KINDS, Obj
+from .objects import CLUSTER_SCOPED_KINDS, Obj, containers, pod_spec, workloads
 from .render import EXACT_CHART_VERSION, EXACT_REF, kustomization_file
 
 # Every cluster runs these Applications (one folder each); EKS adds its storage class.
@@ -187,42 +187,38 @@ def check_single_owner(objs: list[Obj], extra_urls: list[str]) -> list[str]:
     is one value everywhere, so a fork changes it in one sweep (set-owner.sh)."""
     owners: dict[str, str] = {}
     for obj in objs:
-        for spec in _pod_specs_and_apps(obj):
-            for value in spec:
-                for pattern in (OWN_IMAGE, OWN_REPO):
-                    match = pattern.match(value)
-                    if match:
-                        owners.setdefault(match["owner"], obj.ref())
+        values = [c.get("image", "") for c in containers(pod_spec(obj) or {})]
+        if obj.kind in ("Application", "ApplicationSet", "AppProject"):
+            values += _repo_urls(obj.spec)
+        for value in values:
+            for pattern in (OWN_IMAGE, OWN_REPO):
+                match = pattern.match(value)
+                if match:
+                    owners.setdefault(match["owner"], obj.ref())
     for url in extra_urls:
         match = OWN_REPO.match(url)
         if match:
             owners.setdefault(match["owner"], url)
     if len(owners) > 1:
-        return [f"more than one GitHub owner: " + ", ".join(f"{o} (e.g. {where})" for o, where in sorted(owners.items()))]
+        return ["more than one GitHub owner: " + ", ".join(f"{o} (e.g. {where})" for o, where in sorted(owners.items()))]
     return []
 
 
-def _pod_specs_and_apps(obj: Obj):
-    from .objects import containers, pod_spec
-    spec = pod_spec(obj)
-    if spec is not None:
-        yield [c.get("image", "") for c in containers(spec)]
-    if obj.kind in ("Application", "ApplicationSet"):
-        found = []
-        _collect_repo_urls(obj.spec, found)
-        yield found
-
-
-def _collect_repo_urls(node, out: list[str]) -> None:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "repoURL" and isinstance(value, str):
-                out.append(value)
-            else:
-                _collect_repo_urls(value, out)
-    elif isinstance(node, list):
-        for item in node:
-            _collect_repo_urls(item, out)
+def _repo_urls(node) -> list[str]:
+    """Every repoURL and sourceRepos entry below node."""
+    if isinstance(node, list):
+        return [url for item in node for url in _repo_urls(item)]
+    if not isinstance(node, dict):
+        return []
+    found = []
+    for key, value in node.items():
+        if key == "repoURL" and isinstance(value, str):
+            found.append(value)
+        elif key == "sourceRepos" and isinstance(value, list):
+            found.extend(v for v in value if isinstance(v, str))
+        else:
+            found.extend(_repo_urls(value))
+    return found
 
 
 def check_versions(objs: list[Obj], versions_env: dict[str, str]) -> list[str]:
@@ -231,7 +227,6 @@ def check_versions(objs: list[Obj], versions_env: dict[str, str]) -> list[str]:
     if not wanted:
         return ["scripts/versions.env has no ACTIVEMQ_VERSION"]
     problems = []
-    from .objects import containers, workloads
     for obj, spec in workloads(objs):
         for c in containers(spec):
             image = c.get("image", "")
