@@ -137,7 +137,7 @@ describe('probe.mjs', () => {
   });
 });
 
-describe('servers.sh lifecycle (private ActiveMQ and FerretDB)', () => {
+describe('servers.sh lifecycle (private ActiveMQ and FerretDB)', { timeout: 120_000 }, () => {
   const sharedCache = process.env.FLEETMAN_CACHE ?? path.join(homedir(), '.cache', 'fleetman');
   const cache = mkdtempSync(path.join(tmpdir(), 'fleetman-servers-test-'));
   // Unusual ports, derived from the PID so two runs of this file do not collide either.
@@ -215,6 +215,15 @@ describe('servers.sh lifecycle (private ActiveMQ and FerretDB)', () => {
     assert.equal(await receiveOne(Number(env.FLEETMAN_ACTIVEMQ_PORT), queue), 'survives');
   });
 
+  it('dead-letters a rejected message to the per-queue DLQ.<queue>', async () => {
+    assert.equal(servers('start', 'activemq').status, 0);
+    const port = Number(env.FLEETMAN_ACTIVEMQ_PORT);
+    const queue = `servers-test-dlq-${process.pid}`;
+    await sendDurable(port, queue, 'poison');
+    await receiveOne(port, queue, 'reject');
+    assert.equal(await receiveOne(port, `DLQ.${queue}`), 'poison');
+  });
+
   it('rejects wrong ActiveMQ credentials (authentication is on)', async () => {
     assert.equal(servers('start', 'activemq').status, 0);
     await assert.rejects(
@@ -250,9 +259,13 @@ function sendDurable(port: number, queue: string, body: string, password?: strin
   });
 }
 
-function receiveOne(port: number, queue: string) {
+function receiveOne(port: number, queue: string, outcome: 'accept' | 'reject' = 'accept') {
   return new Promise<string>((resolve, reject) => {
     const connection = connect(port);
+    const timer = setTimeout(() => {
+      connection.close();
+      reject(new Error(`no message on ${queue} within 10 s`));
+    }, 10_000);
     connection.on('disconnected', (ctx) => reject(ctx.error ?? new Error('disconnected')));
     const receiver = connection.open_receiver({
       source: { address: queue },
@@ -260,7 +273,9 @@ function receiveOne(port: number, queue: string) {
       credit_window: 1,
     });
     receiver.on('message', (ctx) => {
-      ctx.delivery?.accept();
+      clearTimeout(timer);
+      if (outcome === 'accept') ctx.delivery?.accept();
+      else ctx.delivery?.reject({ condition: 'fleetman:test', description: 'poison' });
       connection.close();
       resolve(String(ctx.message.body));
     });
