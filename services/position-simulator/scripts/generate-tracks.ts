@@ -68,18 +68,27 @@ const require = createRequire(import.meta.url);
 const packageJsonPath = require.resolve(`${PACKAGE}/package.json`);
 const packageVersion = (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string })
   .version;
-const network = JSON.parse(readFileSync(join(dirname(packageJsonPath), DATASET), 'utf8')) as
-  FeatureCollection & { copyright?: string; timestamp?: string };
+const network = JSON.parse(
+  readFileSync(join(dirname(packageJsonPath), DATASET), 'utf8'),
+) as FeatureCollection & { copyright?: string; timestamp?: string };
 
 const drivable = network.features.filter(
   (f): f is Feature<LineString, WayProps> =>
     f.geometry.type === 'LineString' && isDrivable(f.properties as WayProps),
 );
-const roads: FeatureCollection<LineString, WayProps> = { type: 'FeatureCollection', features: drivable };
+const roads: FeatureCollection<LineString, WayProps> = {
+  type: 'FeatureCollection',
+  features: drivable,
+};
 
 function isDrivable(p: WayProps): boolean {
   const closed = (v?: string) => v === 'no' || v === 'private';
-  return p.highway in CLASS_SPEED_KMH && !closed(p.access) && !closed(p.motor_vehicle) && !closed(p.motorcar);
+  return (
+    p.highway in CLASS_SPEED_KMH &&
+    !closed(p.access) &&
+    !closed(p.motor_vehicle) &&
+    !closed(p.motorcar)
+  );
 }
 
 function speedKmh(p: WayProps): number {
@@ -103,12 +112,13 @@ for (const way of drivable) {
 }
 
 // The package's "main" is CommonJS with `exports.default`, so an ES import sees it one level down.
-const PathFinder = ((pathFinderModule as unknown as { default?: typeof pathFinderModule }).default ??
-  pathFinderModule) as typeof pathFinderModule;
+const PathFinder = ((pathFinderModule as unknown as { default?: typeof pathFinderModule })
+  .default ?? pathFinderModule) as typeof pathFinderModule;
 const pathFinder = new PathFinder(roads, {
   tolerance: 1e-9,
   weight: (a: Position, b: Position, p: WayProps) => {
-    const seconds = distanceM({ lat: a[1]!, lng: a[0]! }, { lat: b[1]!, lng: b[0]! }) / (speedKmh(p) / 3.6);
+    const seconds =
+      distanceM({ lat: a[1]!, lng: a[0]! }, { lat: b[1]!, lng: b[0]! }) / (speedKmh(p) / 3.6);
     const oneway = p.oneway === 'yes' || p.oneway === '1' || p.junction === 'roundabout';
     if (p.oneway === '-1') return { forward: 0, backward: seconds };
     return oneway ? { forward: seconds, backward: 0 } : seconds;
@@ -156,10 +166,14 @@ while (written < count && attempts < count * 200) {
     }),
   );
   const minutes = (points.at(-1)!.time!.getTime() - points[0]!.time!.getTime()) / 60_000;
-  summary.push(`${name}: ${(length / 1000).toFixed(1)} km, ${points.length} points, ${minutes.toFixed(1)} min`);
+  summary.push(
+    `${name}: ${(length / 1000).toFixed(1)} km, ${points.length} points, ${minutes.toFixed(1)} min`,
+  );
 }
 console.log(summary.join('\n'));
-console.log(`${written} tracks in ${outDir} (${attempts} attempts, seed ${seed}, ${PACKAGE}@${packageVersion})`);
+console.log(
+  `${written} tracks in ${outDir} (${attempts} attempts, seed ${seed}, ${PACKAGE}@${packageVersion})`,
+);
 if (written < count) process.exitCode = 1;
 
 /** Drops repeated vertices and stamps each point with the free-flow arrival time. */

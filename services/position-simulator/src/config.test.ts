@@ -16,15 +16,33 @@ describe('simulatorConfigSchema', () => {
     assert.equal(config.SPEEDUP, 1);
     assert.equal(config.FIX_INTERVAL_MS, 5000);
     assert.equal(config.NOISE_M, 3);
-    assert.equal(config.STOP_PROBABILITY + config.DROPOUT_PROBABILITY + config.DUPLICATE_PROBABILITY + config.OUT_OF_ORDER_PROBABILITY, 0);
+    assert.equal(
+      config.STOP_PROBABILITY +
+        config.DROPOUT_PROBABILITY +
+        config.DUPLICATE_PROBABILITY +
+        config.OUT_OF_ORDER_PROBABILITY,
+      0,
+    );
     assert.equal(config.BROKER_URL, undefined);
     assert.equal(config.BROKER_PROTOCOL, 'amqp-1.0');
   });
 
   it('reads a load-generator setting', () => {
-    const config = load({ VEHICLES: '5000', SPEEDUP: '2.5', FIX_INTERVAL_MS: '1000', SEED: '99', DUPLICATE_PROBABILITY: '0.01' });
+    const config = load({
+      VEHICLES: '5000',
+      SPEEDUP: '2.5',
+      FIX_INTERVAL_MS: '1000',
+      SEED: '99',
+      DUPLICATE_PROBABILITY: '0.01',
+    });
     assert.deepEqual(
-      [config.VEHICLES, config.SPEEDUP, config.FIX_INTERVAL_MS, config.SEED, config.DUPLICATE_PROBABILITY],
+      [
+        config.VEHICLES,
+        config.SPEEDUP,
+        config.FIX_INTERVAL_MS,
+        config.SEED,
+        config.DUPLICATE_PROBABILITY,
+      ],
       [5000, 2.5, 1000, 99, 0.01],
     );
   });
@@ -44,7 +62,10 @@ describe('simulatorConfigSchema', () => {
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)} naming the variable`, () => {
-      assert.throws(() => load(env), (error: unknown) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => load(env),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 });

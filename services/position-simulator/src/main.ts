@@ -1,4 +1,11 @@
-import { createBroker, createLogger, createRegistry, Lifecycle, loadConfig, runMain } from '@fleetman/shared';
+import {
+  createBroker,
+  createLogger,
+  createRegistry,
+  Lifecycle,
+  loadConfig,
+  runMain,
+} from '@fleetman/shared';
 import { simulatorConfigSchema, startSimulator } from './service.js';
 import { version } from './version.js';
 
@@ -12,7 +19,10 @@ runMain(async () => {
     password: config.BROKER_PASSWORD,
     logger,
   });
-  const lifecycle = new Lifecycle({ logger, drainDelayMs: config.SHUTDOWN_DRAIN }).installSignalHandlers();
+  const lifecycle = new Lifecycle({
+    logger,
+    drainDelayMs: config.SHUTDOWN_DRAIN,
+  }).installSignalHandlers();
   const simulator = await startSimulator({ config, logger, registry: createRegistry(), broker });
   lifecycle.add('simulator', simulator.stop).add('broker', broker);
 });

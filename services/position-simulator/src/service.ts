@@ -40,7 +40,12 @@ export interface RunningSimulator {
  * Starts the simulator: tracks first (a bad file stops the start with its name), HTTP next (so
  * /livez answers while the broker comes up), then the broker connection, then the replay.
  */
-export async function startSimulator({ config, logger, registry, broker }: SimulatorDeps): Promise<RunningSimulator> {
+export async function startSimulator({
+  config,
+  logger,
+  registry,
+  broker,
+}: SimulatorDeps): Promise<RunningSimulator> {
   const tracks = await loadTracks(config.TRACKS_DIR);
   const routes = tracks.map((track) => new Route(track.name, track.points));
   const startedAt = Date.now();
@@ -59,7 +64,11 @@ export async function startSimulator({ config, logger, registry, broker }: Simul
     },
   });
 
-  new Gauge({ name: 'simulator_vehicles', help: 'Vehicles being simulated', registers: [registry] }).set(simulation.size);
+  new Gauge({
+    name: 'simulator_vehicles',
+    help: 'Vehicles being simulated',
+    registers: [registry],
+  }).set(simulation.size);
   const lag = new Gauge({
     name: 'simulator_lag_seconds',
     help: 'How far the simulation runs behind real time (broker backpressure or CPU)',
@@ -103,7 +112,10 @@ export async function startSimulator({ config, logger, registry, broker }: Simul
 
   await broker.connect();
   loop.start();
-  logger.info({ fixesPerSecond: (simulation.size * 1000 * config.SPEEDUP) / config.FIX_INTERVAL_MS }, 'replay started');
+  logger.info(
+    { fixesPerSecond: (simulation.size * 1000 * config.SPEEDUP) / config.FIX_INTERVAL_MS },
+    'replay started',
+  );
 
   return {
     app,

@@ -57,7 +57,13 @@ export class Driver {
     private readonly model: DrivingModel = DEFAULT_DRIVING,
   ) {
     this.factor = rng.between(model.driverFactor[0], model.driverFactor[1]);
-    this.state = { s: start.s, direction: start.direction, speed: 0, stopRequested: false, parkedUntil: 0 };
+    this.state = {
+      s: start.s,
+      direction: start.direction,
+      speed: 0,
+      stopRequested: false,
+      parkedUntil: 0,
+    };
   }
 
   get parked(): boolean {
@@ -91,7 +97,10 @@ export class Driver {
     const ahead = st.s + st.direction * st.speed * dtS;
     const cruise = this.route.cruiseSpeedAt(st.s) * this.factor * (1 + this.wander);
     // Bends are physics, not habit: the driver's factor and wander never raise their limit.
-    let target = Math.min(cruise, this.route.bendLimitAt(ahead, st.direction, LOOKAHEAD_M, m.brakingMs2));
+    let target = Math.min(
+      cruise,
+      this.route.bendLimitAt(ahead, st.direction, LOOKAHEAD_M, m.brakingMs2),
+    );
     if (st.stopRequested) target = 0;
 
     const before = st.speed;

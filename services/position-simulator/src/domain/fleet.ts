@@ -33,6 +33,10 @@ export function planFleet(routes: readonly Route[], size: number): VehiclePlan[]
     const pass = Math.floor(index / routes.length);
     const fraction = (pass * GOLDEN_FRACTION) % 1;
     const direction: 1 | -1 = pass % 2 === 0 ? 1 : -1;
-    return { ...vehicleIdentity(index, size), route, start: { s: fraction * route.length, direction } };
+    return {
+      ...vehicleIdentity(index, size),
+      route,
+      start: { s: fraction * route.length, direction },
+    };
   });
 }

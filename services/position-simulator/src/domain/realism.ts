@@ -27,4 +27,5 @@ export const DEFAULT_REALISM: RealismOptions = {
 };
 
 /** Reported accuracy for a noise level: the ~68 % radius of a 2-D normal error is ≈ 1.5 σ. */
-export const reportedAccuracyM = (noiseM: number): number => Math.round(15 * Math.max(noiseM, 1)) / 10;
+export const reportedAccuracyM = (noiseM: number): number =>
+  Math.round(15 * Math.max(noiseM, 1)) / 10;

@@ -16,12 +16,23 @@ describe('Route', () => {
   });
 
   it('slows for the corner, and only near it', () => {
-    assert.equal(Math.round(msToKmh(route.cruiseSpeedAt(200))), 40, 'untimed tracks cruise at 40 km/h');
-    assert.equal(route.bendLimitAt(200, 1, 160, 2), Number.POSITIVE_INFINITY, 'nothing to slow for');
+    assert.equal(
+      Math.round(msToKmh(route.cruiseSpeedAt(200))),
+      40,
+      'untimed tracks cruise at 40 km/h',
+    );
+    assert.equal(
+      route.bendLimitAt(200, 1, 160, 2),
+      Number.POSITIVE_INFINITY,
+      'nothing to slow for',
+    );
     const atCorner = route.bendLimitAt(499.5, 1, 160, 2);
     assert.ok(msToKmh(atCorner) < 25, `${msToKmh(atCorner)} km/h at a right angle`);
     assert.ok(route.bendLimitAt(450, 1, 160, 2) > atCorner, 'braking distance before the corner');
-    assert.ok(Math.abs(route.bendLimitAt(505, 1, 160, 2) - cornerSpeedMs(90)) < 0.05, 'still turning just past it');
+    assert.ok(
+      Math.abs(route.bendLimitAt(505, 1, 160, 2) - cornerSpeedMs(90)) < 0.05,
+      'still turning just past it',
+    );
     assert.equal(route.bendLimitAt(520, 1, 160, 2), Number.POSITIVE_INFINITY, 'then free again');
     assert.ok(route.bendLimitAt(999, 1, 160, 2) < kmhToMs(10), 'stops at the end to turn around');
     assert.ok(route.bendLimitAt(1, -1, 160, 2) < kmhToMs(10), 'and at the start when driving back');
@@ -37,7 +48,14 @@ describe('Route', () => {
   });
 
   it('rejects a track without two distinct points', () => {
-    assert.throws(() => new Route('dot', [{ lat: 1, lng: 2 }, { lat: 1, lng: 2 }]), /"dot" has fewer than 2 distinct points/);
+    assert.throws(
+      () =>
+        new Route('dot', [
+          { lat: 1, lng: 2 },
+          { lat: 1, lng: 2 },
+        ]),
+      /"dot" has fewer than 2 distinct points/,
+    );
   });
 });
 

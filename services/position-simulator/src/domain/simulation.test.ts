@@ -15,7 +15,10 @@ before(async () => {
   cityRoutes = (await loadTracks(SHIPPED_TRACKS_DIR)).map((t) => new Route(t.name, t.points));
 });
 
-function run(options: Partial<SimulationOptions> & { realism?: Partial<RealismOptions> }, durationMs = HOUR) {
+function run(
+  options: Partial<SimulationOptions> & { realism?: Partial<RealismOptions> },
+  durationMs = HOUR,
+) {
   const sim = new FleetSimulation({
     routes: cityRoutes,
     vehicles: cityRoutes.length,
@@ -49,14 +52,25 @@ describe('FleetSimulation: driving', () => {
     for (const track of byVehicle(fixes).values()) {
       for (let i = 1; i < track.length; i++) {
         const metres = distanceM(track[i - 1]!, track[i]!);
-        const fastest = (Math.max(track[i - 1]!.speed, track[i]!.speed) + 0.1) * 5 + 1.5 * 25 / 2;
-        assert.ok(metres <= fastest + 1, `${track[i]!.vehicle} jumped ${metres.toFixed(0)} m in 5 s`);
+        const fastest = (Math.max(track[i - 1]!.speed, track[i]!.speed) + 0.1) * 5 + (1.5 * 25) / 2;
+        assert.ok(
+          metres <= fastest + 1,
+          `${track[i]!.vehicle} jumped ${metres.toFixed(0)} m in 5 s`,
+        );
       }
     }
   });
 
   it('slows down for a right-angle corner and turns around at the end', () => {
-    const fixes = run({ routes: [new Route('L', lShapedTrack(500, 50))], vehicles: 1, fixIntervalMs: 250, realism: { noiseM: 0 } }, 180_000);
+    const fixes = run(
+      {
+        routes: [new Route('L', lShapedTrack(500, 50))],
+        vehicles: 1,
+        fixIntervalMs: 250,
+        realism: { noiseM: 0 },
+      },
+      180_000,
+    );
     const corner = lShapedTrack(500, 50)[10]!;
     const nearCorner = fixes.filter((f) => distanceM(f, corner) < 5);
     const straight = fixes.filter((f) => Math.abs(distanceM(f, corner) - 250) < 10);
@@ -80,7 +94,10 @@ describe('FleetSimulation: fix timing', () => {
     const firsts = [...byVehicle(fixes).values()].map((t) => t[0]!.time.getTime() - START);
     assert.deepEqual(firsts, [0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
     const times = fixes.map((f) => f.time.getTime());
-    assert.deepEqual(times, [...times].sort((a, b) => a - b));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+    );
   });
 
   it('gives the same fixes however the clock is advanced, and for the same seed', () => {
@@ -90,23 +107,39 @@ describe('FleetSimulation: fix timing', () => {
       fixIntervalMs: 3000,
       seed: 7,
       start: new Date(START),
-      realism: { noiseM: 5, stopProbability: 0.02, dropoutProbability: 0.02, duplicateProbability: 0.05, outOfOrderProbability: 0.05 },
+      realism: {
+        noiseM: 5,
+        stopProbability: 0.02,
+        dropoutProbability: 0.02,
+        duplicateProbability: 0.05,
+        outOfOrderProbability: 0.05,
+      },
     };
     const once = new FleetSimulation(options).advanceTo(START + 600_000);
     const stepped = new FleetSimulation(options);
     const pieces: SimulatedFix[] = [];
-    for (let t = START; t <= START + 600_000; t += 777) pieces.push(...stepped.advanceTo(Math.min(t, START + 600_000)));
+    for (let t = START; t <= START + 600_000; t += 777)
+      pieces.push(...stepped.advanceTo(Math.min(t, START + 600_000)));
     pieces.push(...stepped.advanceTo(START + 600_000));
     // Sending order may interleave vehicles differently between chunkings; each vehicle's feed may not.
     assert.deepEqual(byVehicle(pieces), byVehicle(once));
     assert.deepEqual(new FleetSimulation(options).advanceTo(START + 600_000), once);
-    assert.notDeepEqual(new FleetSimulation({ ...options, seed: 8 }).advanceTo(START + 600_000), once);
+    assert.notDeepEqual(
+      new FleetSimulation({ ...options, seed: 8 }).advanceTo(START + 600_000),
+      once,
+    );
   });
 });
 
 describe('FleetSimulation: fleet multiplier', () => {
   it('runs more vehicles than tracks with unique ids and names, spread along the shared tracks', () => {
-    const sim = new FleetSimulation({ routes: cityRoutes, vehicles: 2500, fixIntervalMs: 10_000, seed: 1, start: new Date(START) });
+    const sim = new FleetSimulation({
+      routes: cityRoutes,
+      vehicles: 2500,
+      fixIntervalMs: 10_000,
+      seed: 1,
+      start: new Date(START),
+    });
     const ids = sim.fleet.map((v) => v.id);
     assert.equal(new Set(ids).size, 2500);
     assert.equal(ids[0], 'vehicle-0001');
@@ -117,12 +150,21 @@ describe('FleetSimulation: fleet multiplier', () => {
     assert.equal(first.length, 2500);
     const sameTrack = first.filter((_, i) => i % cityRoutes.length === 0).slice(0, 10);
     for (let i = 1; i < sameTrack.length; i++) {
-      assert.ok(distanceM(sameTrack[i]!, sameTrack[0]!) > 100, 'vehicles sharing a track start apart');
+      assert.ok(
+        distanceM(sameTrack[i]!, sameTrack[0]!) > 100,
+        'vehicles sharing a track start apart',
+      );
     }
   });
 
   it('pads ids to the fleet size beyond 9999', () => {
-    const sim = new FleetSimulation({ routes: cityRoutes, vehicles: 12_000, fixIntervalMs: 10_000, seed: 1, start: new Date(START) });
+    const sim = new FleetSimulation({
+      routes: cityRoutes,
+      vehicles: 12_000,
+      fixIntervalMs: 10_000,
+      seed: 1,
+      start: new Date(START),
+    });
     assert.equal(sim.fleet[0]!.id, 'vehicle-00001');
     assert.equal(sim.fleet.at(-1)!.id, 'vehicle-12000');
   });
@@ -155,7 +197,8 @@ describe('FleetSimulation: realism options', () => {
   });
 
   it('stops: vehicles park mid-route for a while', () => {
-    const parkedShare = (fixes: SimulatedFix[]) => fraction(fixes.filter((f) => f.speed === 0).length, fixes.length);
+    const parkedShare = (fixes: SimulatedFix[]) =>
+      fraction(fixes.filter((f) => f.speed === 0).length, fixes.length);
     const baseline = parkedShare(run({}));
     const stopping = run({ realism: { stopProbability: 0.01 } });
     assert.ok(baseline < 0.01, `turnarounds only: ${baseline}`);
@@ -177,7 +220,10 @@ describe('FleetSimulation: realism options', () => {
     const gaps = [...byVehicle(fixes).values()].flatMap((track) =>
       track.slice(1).map((f, i) => f.time.getTime() - track[i]!.time.getTime()),
     );
-    assert.ok(gaps.some((gap) => gap >= 20_000), 'a gap of at least 20 s');
+    assert.ok(
+      gaps.some((gap) => gap >= 20_000),
+      'a gap of at least 20 s',
+    );
     assert.ok(fixes.length < 0.95 * cityRoutes.length * 720, `${fixes.length} fixes`);
   });
 

@@ -68,7 +68,12 @@ export class FleetSimulation {
     const plans = planFleet(options.routes, options.vehicles);
     this.vehicles = plans.map((plan, index) => ({
       plan,
-      driver: new Driver(plan.route, createRng(deriveSeed(options.seed, `drive:${plan.id}`)), plan.start, driving),
+      driver: new Driver(
+        plan.route,
+        createRng(deriveSeed(options.seed, `drive:${plan.id}`)),
+        plan.start,
+        driving,
+      ),
       rng: createRng(deriveSeed(options.seed, `feed:${plan.id}`)),
       // Stagger first fixes across one interval so the feed is smooth, not bursty.
       nextFixAt: this.nowMs + Math.floor((index * this.intervalMs) / plans.length),
@@ -93,7 +98,11 @@ export class FleetSimulation {
   }
 
   get fleet(): ReadonlyArray<{ id: string; name: string; route: string }> {
-    return this.vehicles.map(({ plan }) => ({ id: plan.id, name: plan.name, route: plan.route.name }));
+    return this.vehicles.map(({ plan }) => ({
+      id: plan.id,
+      name: plan.name,
+      route: plan.route.name,
+    }));
   }
 
   /** Moves the simulated clock to `until` and returns every fix sent by then, oldest send first. */
@@ -127,7 +136,9 @@ export class FleetSimulation {
     const { noiseM } = this.realism;
     const truth = vehicle.driver.position();
     const position =
-      noiseM > 0 ? offsetM(truth, noiseM * vehicle.rng.normal(), noiseM * vehicle.rng.normal()) : truth;
+      noiseM > 0
+        ? offsetM(truth, noiseM * vehicle.rng.normal(), noiseM * vehicle.rng.normal())
+        : truth;
     return {
       vehicle: vehicle.plan.id,
       name: vehicle.plan.name,

@@ -61,7 +61,13 @@ export class ReplayLoop {
         if (!this.running) break;
         await this.send(onWallClock(fix, clock));
       }
-      if (until < target) continue; // behind: go straight to the next round
+      if (until < target) {
+        // Behind: next round at once, but through the event loop. With a fast broker every await
+        // above settles as a microtask, and looping on microtasks alone would starve timers,
+        // HTTP (/readyz, /metrics) and the SIGTERM handler.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        continue;
+      }
       const sleepMs = Math.max(MIN_TICK_MS, clock.wallAt(simulation.nextDueAt) - now());
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, sleepMs);

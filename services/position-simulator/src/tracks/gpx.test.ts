@@ -45,19 +45,41 @@ describe('parseGpx', () => {
     ['no points', gpx('<trk><trkseg></trkseg></trk>'), /bad\.gpx: .*at least 2 .*found 0/],
     ['one point', gpx('<trk><trkseg><trkpt lat="1" lon="2"/></trkseg></trk>'), /found 1/],
     ['missing lon', gpx('<trkpt lat="1"/><trkpt lat="1" lon="2"/>'), /trkpt #1: missing lon/],
-    ['lat not a number', gpx('<trkpt lat="1" lon="2"/><trkpt lat="north" lon="2"/>'), /trkpt #2: lat="north"/],
-    ['lat out of range', gpx('<trkpt lat="91" lon="2"/><trkpt lat="1" lon="2"/>'), /lat="91" is not a number in ±90/],
+    [
+      'lat not a number',
+      gpx('<trkpt lat="1" lon="2"/><trkpt lat="north" lon="2"/>'),
+      /trkpt #2: lat="north"/,
+    ],
+    [
+      'lat out of range',
+      gpx('<trkpt lat="91" lon="2"/><trkpt lat="1" lon="2"/>'),
+      /lat="91" is not a number in ±90/,
+    ],
     ['empty lon', gpx('<trkpt lat="1" lon=""/><trkpt lat="1" lon="2"/>'), /lon=""/],
-    ['bad time', gpx('<trkpt lat="1" lon="2"><time>yesterday</time></trkpt><trkpt lat="1" lon="2"/>'), /<time> "yesterday"/],
-    ['bad ele', gpx('<trkpt lat="1" lon="2"><ele>high</ele></trkpt><trkpt lat="1" lon="2"/>'), /<ele> "high"/],
-    ['unclosed trkpt', gpx('<trkpt lat="1" lon="2"/><trkpt lat="1" lon="2">'), /malformed <trkpt> element #2/],
+    [
+      'bad time',
+      gpx('<trkpt lat="1" lon="2"><time>yesterday</time></trkpt><trkpt lat="1" lon="2"/>'),
+      /<time> "yesterday"/,
+    ],
+    [
+      'bad ele',
+      gpx('<trkpt lat="1" lon="2"><ele>high</ele></trkpt><trkpt lat="1" lon="2"/>'),
+      /<ele> "high"/,
+    ],
+    [
+      'unclosed trkpt',
+      gpx('<trkpt lat="1" lon="2"/><trkpt lat="1" lon="2">'),
+      /malformed <trkpt> element #2/,
+    ],
   ];
   for (const [label, xml, message] of malformed) {
     it(`rejects ${label} with a GpxError naming the file`, () => {
       assert.throws(
         () => parseGpx(xml, 'tracks/bad.gpx'),
         (error: unknown) =>
-          error instanceof GpxError && error.source === 'tracks/bad.gpx' && message.test(error.message),
+          error instanceof GpxError &&
+          error.source === 'tracks/bad.gpx' &&
+          message.test(error.message),
       );
     });
   }

@@ -98,8 +98,7 @@ function trackName(xml: string): string | undefined {
   return name || undefined;
 }
 
-const baseName = (source: string): string =>
-  source.replace(/^.*[\\/]/, '').replace(/\.gpx$/i, '');
+const baseName = (source: string): string => source.replace(/^.*[\\/]/, '').replace(/\.gpx$/i, '');
 
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const decodeEntities = (text: string): string =>
@@ -128,7 +127,8 @@ export function formatGpx(points: readonly TrackPoint[], options: GpxWriteOption
   if (options.description) lines.push(`    <desc>${encodeEntities(options.description)}</desc>`);
   if (options.copyrightAuthor) {
     lines.push(`    <copyright author="${encodeEntities(options.copyrightAuthor)}">`);
-    if (options.licenseUrl) lines.push(`      <license>${encodeEntities(options.licenseUrl)}</license>`);
+    if (options.licenseUrl)
+      lines.push(`      <license>${encodeEntities(options.licenseUrl)}</license>`);
     lines.push('    </copyright>');
   }
   lines.push('  </metadata>', `  <trk><name>${encodeEntities(options.name)}</name><trkseg>`);
@@ -136,7 +136,9 @@ export function formatGpx(points: readonly TrackPoint[], options: GpxWriteOption
     const children =
       (p.ele !== undefined ? `<ele>${p.ele.toFixed(1)}</ele>` : '') +
       (p.time ? `<time>${p.time.toISOString().replace('.000Z', 'Z')}</time>` : '');
-    lines.push(`    <trkpt lat="${p.lat.toFixed(6)}" lon="${p.lng.toFixed(6)}">${children}</trkpt>`);
+    lines.push(
+      `    <trkpt lat="${p.lat.toFixed(6)}" lon="${p.lng.toFixed(6)}">${children}</trkpt>`,
+    );
   }
   lines.push('  </trkseg></trk>', '</gpx>', '');
   return lines.join('\n');

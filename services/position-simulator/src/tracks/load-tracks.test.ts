@@ -36,12 +36,18 @@ describe('loadTracks', () => {
   });
 
   it('fails naming the bad file', async () => {
-    const dir = await tempDir({ 'a.gpx': good, 'broken.gpx': '<gpx><trkpt lat="x" lon="2"/></gpx>' });
+    const dir = await tempDir({
+      'a.gpx': good,
+      'broken.gpx': '<gpx><trkpt lat="x" lon="2"/></gpx>',
+    });
     await assert.rejects(loadTracks(dir), /broken\.gpx: trkpt #1: lat="x"/);
   });
 
   it('fails clearly on a missing or empty directory', async () => {
-    await assert.rejects(loadTracks('/nonexistent/tracks'), /Cannot read tracks directory \/nonexistent\/tracks/);
+    await assert.rejects(
+      loadTracks('/nonexistent/tracks'),
+      /Cannot read tracks directory \/nonexistent\/tracks/,
+    );
     await assert.rejects(loadTracks(await tempDir({})), /No \.gpx files in tracks directory/);
   });
 });
