@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Offline observability tests: alert rules (promtool check + unit tests), PromQL and metric
+# Offline observability tests: shell scripts (shellcheck), alert rules (promtool check + unit tests), PromQL and metric
 # names, dashboards, the Prometheus selection rule, rendered cluster folders, Fluent Bit
 # config and log fields, and a real Prometheus scraping the locally running services.
 #   bash scripts/observability/test.sh            # run everything
@@ -13,6 +13,7 @@ install_tools() {
   command -v promtool >/dev/null || missing+=(prometheus)
   command -v prometheus >/dev/null || missing+=(prometheus)
   command -v amtool >/dev/null || missing+=(prometheus-alertmanager)
+  command -v shellcheck >/dev/null || missing+=(shellcheck)
   if ((${#missing[@]})); then
     echo "installing ${missing[*]} from Debian" >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null ||
@@ -31,11 +32,12 @@ node -e 'const y=require("yaml"),f=require("fs");f.writeFileSync(process.argv[2]
   platform/monitoring/values/common.yaml "$cfg"
 amtool check-config "$cfg" >/dev/null || { amtool check-config "$cfg"; exit 1; }
 
-tests=(scripts/observability/*.test.ts)
-if [[ "${1:-}" == --offline ]]; then
-  tests=("${tests[@]/scripts\/observability\/live.test.ts/}")
-else
+tests=()
+for file in scripts/observability/*.test.ts; do
+  [[ "${1:-}" == --offline && "$file" == */live.test.ts ]] || tests+=("$file")
+done
+if [[ "${1:-}" != --offline ]]; then
   # The live test runs the built local stack: build the services (incremental).
   npx tsc -b services/tsconfig.json
 fi
-node --import tsx --conditions=development --test --test-reporter=spec ${tests[@]}
+node --import tsx --conditions=development --test --test-reporter=spec "${tests[@]}"
