@@ -154,6 +154,8 @@ def check_project_fit(apps: dict[str, list[Obj]], appset: Obj, projects: dict[st
         if not any(fnmatch.fnmatch(dest_ns, d or "") for d in destinations):
             problems.append(f"{folder}: destination namespace {dest_ns} is not allowed by AppProject {project_name}")
         for obj in objs:
+            if obj.kind == "Application":
+                problems.extend(_nested_application_fit(obj, projects))
             scope = crd_scopes.get((obj.api_version, obj.kind))
             if obj.kind in CLUSTER_SCOPED_KINDS or scope == "Cluster":
                 if not _allowed(cluster_rules, obj):
@@ -164,6 +166,27 @@ def check_project_fit(apps: dict[str, list[Obj]], appset: Obj, projects: dict[st
                 problems.append(f"{obj.ref()}: namespace {ns} is not allowed by AppProject {project_name}")
             if ns_rules is not None and not _allowed(ns_rules, obj):
                 problems.append(f"{obj.ref()}: kind {obj.group or 'core'}/{obj.kind} is not allowed by AppProject {project_name}")
+    return problems
+
+
+def _nested_application_fit(app: Obj, projects: dict[str, Obj]) -> list[str]:
+    """An Application inside a folder (app of apps) is admitted by its own project too:
+    Argo CD refuses sources and destinations the project does not list."""
+    name = app.spec.get("project", "default")
+    project = projects.get(name)
+    if project is None:
+        return [f"{app.ref()}: AppProject {name} does not exist"]
+    problems = []
+    allowed_repos = project.spec.get("sourceRepos") or []
+    sources = app.spec.get("sources") or ([app.spec["source"]] if app.spec.get("source") else [])
+    for src in sources:
+        url = src.get("repoURL", "")
+        if not any(fnmatch.fnmatch(url, pattern) for pattern in allowed_repos):
+            problems.append(f"{app.ref()}: source {url} is not in the sourceRepos of AppProject {name}")
+    dest_ns = (app.spec.get("destination") or {}).get("namespace", "")
+    destinations = {d.get("namespace") for d in project.spec.get("destinations") or []}
+    if not any(fnmatch.fnmatch(dest_ns, d or "") for d in destinations):
+        problems.append(f"{app.ref()}: destination namespace {dest_ns} is not allowed by AppProject {name}")
     return problems
 
 

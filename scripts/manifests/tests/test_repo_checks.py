@@ -107,6 +107,19 @@ class ProjectFit(unittest.TestCase):
         cm = Obj({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "c", "namespace": "default"}}, "t")
         self.assertIn("namespace default is not allowed", "\n".join(self.check({"clusters/minikube/web": [cm]})))
 
+    def test_nested_application_needs_an_allowed_source(self):
+        app = Obj({"apiVersion": "argoproj.io/v1alpha1", "kind": "Application",
+                   "metadata": {"name": "chart", "namespace": "argocd"},
+                   "spec": {"project": "platform", "destination": {"namespace": "monitoring"},
+                            "source": {"repoURL": "https://charts.example.com", "chart": "x", "targetRevision": "1.0.0"}}}, "t")
+        self.assertIn("source https://charts.example.com is not in the sourceRepos of AppProject platform",
+                      "\n".join(self.check({"clusters/minikube/monitoring": [app]})))
+        app.body["spec"]["source"]["repoURL"] = "https://prometheus-community.github.io/helm-charts"
+        self.assertEqual([], self.check({"clusters/minikube/monitoring": [app]}))
+        app.body["spec"]["destination"]["namespace"] = "default"
+        self.assertIn("destination namespace default is not allowed",
+                      "\n".join(self.check({"clusters/minikube/monitoring": [app]})))
+
     def test_platform_may_create_crds(self):
         crd = Obj({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": {"name": "a.b"}}, "t")
         self.assertEqual([], self.check({"clusters/minikube/monitoring": [crd]}))
