@@ -40,4 +40,12 @@ if [[ "${1:-}" != --offline ]]; then
   # The live test runs the built local stack: build the services (incremental).
   npx tsc -b services/tsconfig.json
 fi
-node --import tsx --conditions=development --test --test-reporter=spec "${tests[@]}"
+log=$(mktemp)
+trap 'rm -f "$cfg" "$log"' EXIT
+status=0
+node --import tsx --conditions=development --test --test-reporter=spec "${tests[@]}" | tee "$log" || status=$?
+# One closing line in the form the README test command adds up.
+passed=$(grep -E '^ℹ pass [0-9]+' "$log" | awk '{print $3}')
+failed=$(grep -E '^ℹ fail [0-9]+' "$log" | awk '{print $3}')
+echo "observability: ${passed:-0} passed, ${failed:-0} failed"
+exit "$status"
