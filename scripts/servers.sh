@@ -233,10 +233,16 @@ probe() {
   node "$SCRIPTS_DIR/servers/probe.mjs" "$kind" 127.0.0.1 "$port" 2000 2>/dev/null
 }
 
+# Reports a failed start: the error lines of this run first (a JVM's real cause is often 40
+# stack frames above the end), then the log tail.
 fail_with_log() {
-  local name=$1 reason=$2
-  echo "---- last lines of $(log_file "$name") ----" >&2
-  tail -n 40 "$(log_file "$name")" >&2 || true
+  local name=$1 reason=$2 log from
+  log=$(log_file "$name")
+  from=$(grep -n "^=== .* start $name\$" "$log" | tail -n 1 | cut -d: -f1)
+  echo "---- errors in this run of $name ----" >&2
+  tail -n "+${from:-1}" "$log" | grep -E 'ERROR|FATAL|Caused by|\[error\]|[Ee]rror:|already in use' | head -n 12 >&2 || true
+  echo "---- last lines of $log ----" >&2
+  tail -n 25 "$log" >&2 || true
   die "$name: $reason"
 }
 
@@ -244,9 +250,10 @@ fail_with_log() {
 elapsed() { awk -v from="$1" -v to="$EPOCHREALTIME" 'BEGIN { printf "%.1f", to - from }'; }
 
 start_one() {
-  local name=$1 pid deadline began=$EPOCHREALTIME
+  local name=$1 pid deadline began=$EPOCHREALTIME launched=
   pid=$(running_pid "$name")
   if [[ -z $pid ]]; then
+    launched=1
     # Something else (another checkout, a system service) owns the port: say so, don't pile on.
     probe "$name" && die "$name: port already answers, but not from a server this script started (see 'ss -ltnp')"
     server_command "$name"
@@ -264,7 +271,7 @@ start_one() {
     ((SECONDS < deadline)) || fail_with_log "$name" "not accepting connections after ${START_TIMEOUT}s (pid $pid still running)"
     sleep 0.2
   done
-  echo "=== $(date -u +%FT%TZ) $name ready (pid $pid) after $(elapsed "$began")s" >>"$(log_file "$name")"
+  [[ -z $launched ]] || echo "=== $(date -u +%FT%TZ) $name ready (pid $pid) after $(elapsed "$began")s" >>"$(log_file "$name")"
 }
 
 stop_one() {
@@ -314,7 +321,16 @@ server_url() {
   esac
 }
 
-cmd_start() { local n; for n in "$@"; do locked start_one "$n"; done; }
+# In parallel: RabbitMQ's 4-6 s boot then overlaps ActiveMQ's JVM start.
+cmd_start() {
+  local n pids=() failed=0
+  for n in "$@"; do
+    locked start_one "$n" &
+    pids+=($!)
+  done
+  for n in "${pids[@]}"; do wait "$n" || failed=1; done
+  return $failed
+}
 cmd_stop() { local n; for n in "$@"; do locked stop_one "$n"; done; }
 restart_one() { stop_one "$1"; start_one "$1"; }
 cmd_restart() { local n; for n in "$@"; do locked restart_one "$n"; done; }

@@ -206,6 +206,23 @@ describe('servers.sh lifecycle (private ActiveMQ and FerretDB)', { timeout: 120_
     assert.equal(servers('stop', 'ferretdb').status, 0);
   });
 
+  it('fails loudly, with the cause, when a silent listener holds the port', async () => {
+    assert.equal(servers('stop', 'ferretdb').status, 0);
+    const squatter = net.createServer(() => {});
+    await new Promise<void>((resolve) =>
+      squatter.listen(Number(env.FLEETMAN_MONGO_PORT), '127.0.0.1', resolve),
+    );
+    try {
+      const result = servers('start', 'ferretdb');
+      assert.equal(result.status, 1);
+      assert.match(result.stderr, /errors in this run of ferretdb/);
+      assert.match(result.stderr, /address already in use/i);
+      assert.match(result.stderr, /servers\.sh: error: ferretdb: exited during start-up/);
+    } finally {
+      squatter.close();
+    }
+  });
+
   it('keeps a durable ActiveMQ message across restart activemq', async () => {
     assert.equal(servers('start', 'activemq').status, 0);
     const queue = `servers-test-${process.pid}`;
