@@ -10,10 +10,11 @@
 #   servers.sh reset name...       stop, wipe its data, start again if it was running
 #   servers.sh status              one line per server; exit 3 if any is not running
 #   servers.sh env                 export lines for TEST_ACTIVEMQ_URL, TEST_RABBITMQ_URL, TEST_MONGO_URL
+# shellcheck disable=SC2317 # most functions are reached indirectly: "cmd_$command", locked "$@"
 set -euo pipefail
 
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=versions.env
+# shellcheck source-path=SCRIPTDIR source=versions.env
 source "$SCRIPTS_DIR/versions.env"
 
 CACHE=${FLEETMAN_CACHE:-$HOME/.cache/fleetman}
@@ -23,8 +24,8 @@ START_TIMEOUT=${FLEETMAN_START_TIMEOUT:-90}
 STOP_TIMEOUT=${FLEETMAN_STOP_TIMEOUT:-30}
 
 ACTIVEMQ_PORT=${FLEETMAN_ACTIVEMQ_PORT:-5682}
-ACTIVEMQ_USER=admin
-ACTIVEMQ_PASSWORD=admin
+ACTIVEMQ_USER='admin' # local test credentials only, written in activemq.xml's user list
+ACTIVEMQ_PASSWORD='admin'
 RABBITMQ_PORT=${FLEETMAN_RABBITMQ_PORT:-5672}
 RABBITMQ_DIST_PORT=${FLEETMAN_RABBITMQ_DIST_PORT:-25672}
 MONGO_PORT=${FLEETMAN_MONGO_PORT:-27017}
@@ -37,7 +38,7 @@ ACTIVEMQ_HOME=$CACHE/activemq-$ACTIVEMQ_VERSION
 FERRETDB_BIN=$CACHE/bin/ferretdb-$FERRETDB_VERSION
 
 die() { echo "servers.sh: error: $*" >&2; exit 1; }
-note() { [[ -n ${FLEETMAN_VERBOSE:-} ]] && echo "servers.sh: $*" >&2 || true; }
+note() { if [[ -n ${FLEETMAN_VERBOSE:-} ]]; then echo "servers.sh: $*" >&2; fi; }
 
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
@@ -151,10 +152,12 @@ log_file() { echo "$RUN_DIR/$1.log"; }
 
 # Start time of a process (clock ticks since boot, /proc/<pid>/stat field 22): together with the
 # PID it identifies one process for good, so a reused PID is never mistaken for our server.
-start_ticks() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; set -- ${stat##*) }; echo "${20}"; }
+# Fields are split after the ")" closing the command name, which may itself contain spaces.
+proc_stat() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; echo "${stat##*) }"; }
+start_ticks() { local f; read -ra f <<<"$(proc_stat "$1")" && [[ -n ${f[19]:-} ]] && echo "${f[19]}"; }
 
 # Alive and not a zombie (PID 1 here may not reap orphans promptly).
-alive() { local stat; stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1; set -- ${stat##*) }; [[ $1 != Z ]]; }
+alive() { local f; read -ra f <<<"$(proc_stat "$1")" && [[ -n ${f[0]:-} && ${f[0]} != Z ]]; }
 
 # Any live member left in a process group.
 group_alive() {
@@ -275,7 +278,7 @@ start_one() {
 }
 
 stop_one() {
-  local name=$1 pid deadline killed= began=$EPOCHREALTIME
+  local name=$1 pid deadline killed='' began=$EPOCHREALTIME
   pid=$(running_pid "$name")
   [[ -n $pid ]] || return 0
   kill -TERM -- "-$pid" 2>/dev/null || true
@@ -329,7 +332,7 @@ cmd_start() {
     pids+=($!)
   done
   for n in "${pids[@]}"; do wait "$n" || failed=1; done
-  return $failed
+  return "$failed"
 }
 cmd_stop() { local n; for n in "$@"; do locked stop_one "$n"; done; }
 restart_one() { stop_one "$1"; start_one "$1"; }
