@@ -4,7 +4,9 @@
 const username = process.env.FLEETMAN_DB_USERNAME;
 const password = process.env.FLEETMAN_DB_PASSWORD;
 if (!username || !password) {
-  throw new Error('FLEETMAN_DB_USERNAME and FLEETMAN_DB_PASSWORD must be set (Secret mongodb-credentials)');
+  throw new Error(
+    'FLEETMAN_DB_USERNAME and FLEETMAN_DB_PASSWORD must be set (Secret mongodb-credentials)',
+  );
 }
 db.getSiblingDB('fleetman').createUser({
   user: username,

@@ -64,7 +64,7 @@ class WholeRepository(unittest.TestCase):
                   "  - networkpolicy.yaml\n  - https://github.com/example/extras//deploy?ref=main")
         shutil.rmtree(os.path.join(self.root, "clusters/eks/storage"))
         self.edit("services/api-gateway/deploy/service.yaml", "  selector:", "  selectors: {}\n  selector:")
-        self.edit("platform/activemq/kustomization.yaml", 'newTag: "6.3.1"', 'newTag: "6.1.7"')
+        self.edit("platform/activemq/kustomization.yaml", "6.3.1", "6.1.7")
         self.edit("clusters/minikube/web/kustomization.yaml", "digest: sha256:", "# digest: sha256:")
 
         code, _, err = self.run_cli()
