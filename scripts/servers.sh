@@ -17,7 +17,8 @@ SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=versions.env
 source "$SCRIPTS_DIR/versions.env"
 
-CACHE=${FLEETMAN_CACHE:-$HOME/.cache/fleetman}
+# Absolute: servers run with their data directory as working directory.
+CACHE=$(realpath -m "${FLEETMAN_CACHE:-$HOME/.cache/fleetman}")
 RUN_DIR=$CACHE/run
 DATA_DIR=$CACHE/data
 START_TIMEOUT=${FLEETMAN_START_TIMEOUT:-90}
@@ -264,7 +265,9 @@ start_one() {
     # setsid: own session and process group, so a test runner killing its group spares the
     # server, and stop can signal the whole group (wrapper scripts included).
     # 9>&-: the server must not inherit (and so hold forever) the lock taken by locked().
-    env "${CMD_ENV[@]}" setsid "${CMD[@]}" </dev/null >>"$(log_file "$name")" 2>&1 9>&- &
+    # env -C: stray files a server drops in its working directory (crash dumps) stay in the cache.
+    mkdir -p "$DATA_DIR/$name"
+    env -C "$DATA_DIR/$name" "${CMD_ENV[@]}" setsid "${CMD[@]}" </dev/null >>"$(log_file "$name")" 2>&1 9>&- &
     pid=$!
     echo "$pid $(start_ticks "$pid")" >"$(pid_file "$name")"
   fi
@@ -375,6 +378,8 @@ main() {
     *) sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
   esac
   mkdir -p "$RUN_DIR" "$DATA_DIR"
+  # The readiness probe is a Node script (Node is a prerequisite of the whole repo anyway).
+  [[ $command == install ]] || command -v node >/dev/null || die "node is required (the readiness probe is scripts/servers/probe.mjs)"
   if [[ $command == install ]]; then
     exec 9>"$RUN_DIR/install.lock" # apt and Maven runs must not overlap
     flock -w 900 9 || die "another servers.sh install has held $RUN_DIR/install.lock for 15 minutes"
