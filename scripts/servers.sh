@@ -250,6 +250,13 @@ fail_with_log() {
   die "$name: $reason"
 }
 
+# Logs are appended across restarts (a restart's cause stays visible); keep one old 20 MB file.
+rotate_log() {
+  local size
+  size=$(stat -c %s "$1" 2>/dev/null || echo 0)
+  ((size < 20 * 1024 * 1024)) || mv -f "$1" "$1.1"
+}
+
 # Seconds since $1 (an EPOCHREALTIME value), one decimal: timings go to the logs for diagnosis.
 elapsed() { awk -v from="$1" -v to="$EPOCHREALTIME" 'BEGIN { printf "%.1f", to - from }'; }
 
@@ -261,6 +268,7 @@ start_one() {
     # Something else (another checkout, a system service) owns the port: say so, don't pile on.
     probe "$name" && die "$name: port already answers, but not from a server this script started (see 'ss -ltnp')"
     server_command "$name"
+    rotate_log "$(log_file "$name")"
     echo "=== $(date -u +%FT%TZ) start $name" >>"$(log_file "$name")"
     # setsid: own session and process group, so a test runner killing its group spares the
     # server, and stop can signal the whole group (wrapper scripts included).
