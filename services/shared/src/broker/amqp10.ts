@@ -136,7 +136,7 @@ export class Amqp10Broker implements Broker {
 
     connection.on('connection_open', () => current() && this.#onOpen(connection, generation));
     connection.on('disconnected', (context: EventContext) => {
-      if (current()) this.#onLost(context.error ?? context.connection.error);
+      this.#onLost(generation, context.error ?? context.connection.error);
     });
     connection.on('connection_error', (context: EventContext) => {
       if (!current()) return;
@@ -146,7 +146,13 @@ export class Amqp10Broker implements Broker {
         this.#giveUp(new Error(`broker at ${this.#endpoint.redacted} refused the credentials: ${this.#lastError}`));
       }
     });
-    connection.on('connection_close', () => {});
+    // The broker closed the connection (e.g. shutting down). rhea then closes its side and, the
+    // connection being closed, never emits 'disconnected': this is our cue to reconnect.
+    connection.on('connection_close', (context: EventContext) => {
+      if (!current()) return;
+      abandon(connection);
+      this.#onLost(generation, context.connection.error);
+    });
     connection.on('error', (error: unknown) => {
       if (current()) this.#lastError = describeError(error);
     });
@@ -159,9 +165,18 @@ export class Amqp10Broker implements Broker {
         const link = context.sender ?? context.receiver ?? context.session;
         this.#logger.warn({ reason: describeError(link?.error) }, `AMQP ${event.replace('_', ' ')}; reconnecting`);
         // Simplest sound recovery: rebuild everything on a fresh connection.
-        connection.close();
+        abandon(connection);
+        this.#onLost(generation, link?.error);
       });
     }
+    // A broker still starting may accept the socket and then say nothing: do not wait forever.
+    const handshake = setTimeout(() => {
+      if (!current() || this.#connected) return;
+      abandon(connection);
+      this.#onLost(generation, `no AMQP open from the broker within ${HANDSHAKE_TIMEOUT_MS} ms`);
+    }, HANDSHAKE_TIMEOUT_MS);
+    connection.once('connection_open', () => clearTimeout(handshake));
+    connection.once('disconnected', () => clearTimeout(handshake));
   }
 
   #onOpen(connection: Connection, generation: number): void {
@@ -174,12 +189,15 @@ export class Amqp10Broker implements Broker {
     for (const queue of this.#outbox.waitingQueues()) this.#flush(queue);
   }
 
-  #onLost(error: unknown): void {
+  /** Once per connection generation, whichever of rhea's signals comes first. */
+  #onLost(generation: number, error: unknown): void {
+    if (generation !== this.#generation) return;
+    this.#generation += 1; // whatever the dead connection still emits is now stale
     const wasConnected = this.#connected;
     this.#connected = false;
     this.#connection = undefined;
     this.#senders.clear();
-    if (error !== undefined) this.#lastError = describeError(error);
+    this.#lastError = error !== undefined ? describeError(error) : 'connection closed by the broker';
     const requeued = this.#outbox.requeueSent();
     for (const consumer of this.#consumers) consumer.detach();
     if (this.#state !== 'running') return;
@@ -271,6 +289,21 @@ export class Amqp10Broker implements Broker {
       }
     });
   }
+}
+
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+/**
+ * Drops the socket; rhea then emits 'disconnected' and our loop reconnects. (A polite close()
+ * would not: rhea emits nothing for a connection we closed ourselves.)
+ */
+function abandon(connection: Connection): void {
+  const raw = connection as unknown as { socket?: unknown; abort_socket?(socket: unknown): void };
+  // Deferred: called from inside rhea's frame processing, which re-arms its heartbeat timer
+  // after our handler returns; aborting afterwards clears that timer (else it holds the process ~60 s).
+  setImmediate(() => {
+    if (raw.socket && raw.abort_socket) raw.abort_socket(raw.socket);
+  });
 }
 
 /** Sent delivery → the outbox entry it carries (weak: a dead connection's deliveries just vanish). */
