@@ -1,12 +1,24 @@
 import type { Logger } from 'pino';
-import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import amqp, {
+  type Channel,
+  type ChannelModel,
+  type ConfirmChannel,
+  type ConsumeMessage,
+} from 'amqplib';
 import { createBackoff, type Backoff } from './backoff.js';
 import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
 import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';
 import { Outbox } from './outbox.js';
 import { handleDelivery } from './settle-delivery.js';
-import type { Broker, ConsumeOptions, IncomingMessage, MessageHandler, OutgoingMessage, Subscription } from './types.js';
+import type {
+  Broker,
+  ConsumeOptions,
+  IncomingMessage,
+  MessageHandler,
+  OutgoingMessage,
+  Subscription,
+} from './types.js';
 
 type State = 'idle' | 'running' | 'closing' | 'closed';
 
@@ -53,9 +65,12 @@ export class Amqp091Broker implements Broker {
   }
 
   connect(): Promise<void> {
-    if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(new Error('broker is closed'));
+    if (this.#state === 'closing' || this.#state === 'closed')
+      return Promise.reject(new Error('broker is closed'));
     if (this.#connected) return Promise.resolve();
-    const connected = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
+    const connected = new Promise<void>((resolve, reject) =>
+      this.#connectWaiters.push({ resolve, reject }),
+    );
     if (this.#state === 'idle') {
       this.#state = 'running';
       void this.#open();
@@ -63,18 +78,25 @@ export class Amqp091Broker implements Broker {
     const timer = setTimeout(() => {
       if (this.#connected) return;
       this.#giveUp(
-        new Error(`could not connect to ${this.#endpoint.redacted} within ${this.#connectTimeoutMs} ms: ${this.#lastError}`),
+        new Error(
+          `could not connect to ${this.#endpoint.redacted} within ${this.#connectTimeoutMs} ms: ${this.#lastError}`,
+        ),
       );
     }, this.#connectTimeoutMs);
     return connected.finally(() => clearTimeout(timer));
   }
 
   publish(queue: string, message: OutgoingMessage): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new Error(`broker is closed; message for ${queue} not sent`));
+    if (this.#state === 'closed')
+      return Promise.reject(new Error(`broker is closed; message for ${queue} not sent`));
     return this.#outbox.add(queue, message, (ready) => this.#flush(ready));
   }
 
-  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: MessageHandler,
+    options: ConsumeOptions = {},
+  ): Promise<Subscription> {
     if (this.#state === 'closing' || this.#state === 'closed') throw new Error('broker is closed');
     const consumer = new Amqp091Consumer(queue, handler, validPrefetch(options.prefetch), {
       logger: this.#logger,
@@ -100,7 +122,10 @@ export class Amqp091Broker implements Broker {
     await Promise.all([...this.#consumers].map((consumer) => consumer.stop(this.#drainTimeoutMs)));
     this.#consumers.clear();
     if (this.#connected && !(await this.#outbox.waitForEmpty(this.#drainTimeoutMs))) {
-      this.#logger.warn({ pending: this.#outbox.size }, 'closing with publishes the broker has not confirmed');
+      this.#logger.warn(
+        { pending: this.#outbox.size },
+        'closing with publishes the broker has not confirmed',
+      );
     }
     this.#state = 'closed';
     this.#outbox.close(new Error('broker closed before the broker confirmed the message'));
@@ -119,7 +144,10 @@ export class Amqp091Broker implements Broker {
       model.on('error', (error: unknown) => current() && (this.#lastError = describeError(error)));
       model.on('close', (error: unknown) => this.#onLost(generation, error));
       const channel = await model.createConfirmChannel();
-      channel.on('error', (error: unknown) => current() && (this.#lastError = describeError(error)));
+      channel.on(
+        'error',
+        (error: unknown) => current() && (this.#lastError = describeError(error)),
+      );
       // A publish channel closed under a live connection: rebuild everything, simplest sound path.
       channel.on('close', () => this.#restart(generation, 'publish channel closed'));
       channel.on('drain', () => {
@@ -137,7 +165,11 @@ export class Amqp091Broker implements Broker {
       if (generation !== this.#generation) return;
       this.#lastError = describeError(error);
       if (!this.#everConnected && /ACCESS.REFUSED|\b403\b/.test(this.#lastError)) {
-        this.#giveUp(new Error(`broker at ${this.#endpoint.redacted} refused the credentials: ${this.#lastError}`));
+        this.#giveUp(
+          new Error(
+            `broker at ${this.#endpoint.redacted} refused the credentials: ${this.#lastError}`,
+          ),
+        );
         return;
       }
       await model?.close().catch(() => {});
@@ -170,9 +202,15 @@ export class Amqp091Broker implements Broker {
     if (this.#state !== 'running') return;
     const delay = this.#backoff.next();
     if (wasConnected) {
-      this.#logger.warn({ reason: this.#lastError, requeued, retryInMs: delay }, 'broker connection lost; reconnecting');
+      this.#logger.warn(
+        { reason: this.#lastError, requeued, retryInMs: delay },
+        'broker connection lost; reconnecting',
+      );
     } else {
-      this.#logger.debug({ reason: this.#lastError, retryInMs: delay }, 'broker connection attempt failed');
+      this.#logger.debug(
+        { reason: this.#lastError, retryInMs: delay },
+        'broker connection attempt failed',
+      );
     }
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
@@ -221,7 +259,11 @@ export class Amqp091Broker implements Broker {
             if (!error) return this.#outbox.settle(pending, attempt);
             // 'channel closed': the entry stays "sent" and is requeued by #onLost. A nack is final.
             if (generation === this.#generation && describeError(error) === 'message nacked') {
-              this.#outbox.settle(pending, attempt, new Error(`broker refused (nacked) the message for ${queue}`));
+              this.#outbox.settle(
+                pending,
+                attempt,
+                new Error(`broker refused (nacked) the message for ${queue}`),
+              );
             }
           },
         );
@@ -247,7 +289,10 @@ export class Amqp091Broker implements Broker {
       (error: unknown) => {
         if (generation !== this.#generation) return;
         this.#asserting.delete(queue);
-        this.#logger.error({ queue, reason: describeError(error) }, 'could not declare queue; reconnecting');
+        this.#logger.error(
+          { queue, reason: describeError(error) },
+          'could not declare queue; reconnecting',
+        );
         this.#restart(generation, `could not declare queue ${queue}`);
       },
     );
@@ -306,7 +351,8 @@ class Amqp091Consumer {
       channel.on('error', () => {}); // reported through 'close' / the connection
       channel.on('close', () => {
         if (this.#channel === channel) this.#channel = undefined;
-        if (!this.#stopped) this.context.onBroken(generation, `consumer channel for ${this.queue} closed`);
+        if (!this.#stopped)
+          this.context.onBroken(generation, `consumer channel for ${this.queue} closed`);
       });
       await channel.assertQueue(this.queue, { durable: true });
       await channel.prefetch(this.prefetch);
@@ -320,7 +366,10 @@ class Amqp091Consumer {
     } catch (error) {
       // Usually the connection dropped mid-way: the next connection attaches again.
       if (this.context.isCurrent(generation)) {
-        this.context.logger.error({ queue: this.queue, reason: describeError(error) }, 'could not start consuming');
+        this.context.logger.error(
+          { queue: this.queue, reason: describeError(error) },
+          'could not start consuming',
+        );
         this.context.onBroken(generation, `could not consume from ${this.queue}`);
       }
     }
@@ -332,7 +381,11 @@ class Amqp091Consumer {
     const channel = this.#channel;
     if (channel && this.#consumerTag) await channel.cancel(this.#consumerTag).catch(() => {});
     const drained = await this.#inFlight.waitForIdle(drainTimeoutMs);
-    if (!drained) this.context.logger.warn({ queue: this.queue }, 'stopped consuming with handlers still running');
+    if (!drained)
+      this.context.logger.warn(
+        { queue: this.queue },
+        'stopped consuming with handlers still running',
+      );
     this.#channel = undefined;
     // Closing the channel requeues whatever is still unacked.
     if (channel) await channel.close().catch(() => {});
@@ -366,7 +419,11 @@ class Amqp091Consumer {
           retry: () => settle(() => channel.nack(raw, false, true)),
           publish: this.context.publish,
         },
-        { queue: this.queue, logger: this.context.logger, redeliveryDelayMs: this.context.redeliveryDelayMs },
+        {
+          queue: this.queue,
+          logger: this.context.logger,
+          redeliveryDelayMs: this.context.redeliveryDelayMs,
+        },
       ),
     );
   }

@@ -25,7 +25,14 @@ describe('AMQP 1.0 codec', () => {
 
   it('reads a JMS MapMessage-style map body as JSON (the original Fleetman simulator)', () => {
     const received = fromAmqp10Message(
-      overTheWire({ body: { vehicle: 'City Truck', lat: '53.1', long: '-1.5', time: '2024-01-01T00:00:00.000+0000' } }),
+      overTheWire({
+        body: {
+          vehicle: 'City Truck',
+          lat: '53.1',
+          long: '-1.5',
+          time: '2024-01-01T00:00:00.000+0000',
+        },
+      }),
     );
     assert.equal(received.contentType, 'application/json');
     assert.deepEqual(JSON.parse(received.body.toString()), {
@@ -37,7 +44,9 @@ describe('AMQP 1.0 codec', () => {
   });
 
   it('reads a text body as UTF-8 bytes and flags a redelivery', () => {
-    const received = fromAmqp10Message(overTheWire({ body: 'héllo', delivery_count: 2, content_type: 'text/plain' }));
+    const received = fromAmqp10Message(
+      overTheWire({ body: 'héllo', delivery_count: 2, content_type: 'text/plain' }),
+    );
     assert.equal(received.body.toString('utf8'), 'héllo');
     assert.equal(received.contentType, 'text/plain');
     assert.equal(received.redelivered, true);

@@ -26,16 +26,22 @@ export function fromAmqp10Message(message: Message): IncomingMessage {
   return {
     body,
     ...(contentType !== undefined && { contentType }),
-    ...(correlationId !== undefined && correlationId !== null && { correlationId: correlationIdText(correlationId) }),
+    ...(correlationId !== undefined &&
+      correlationId !== null && { correlationId: correlationIdText(correlationId) }),
     headers: { ...(message.application_properties ?? {}) },
     redelivered: (message.delivery_count ?? 0) > 0,
   };
 }
 
-function bodyOf(raw: unknown, contentType: string | undefined): { body: Buffer; contentType: string | undefined } {
+function bodyOf(
+  raw: unknown,
+  contentType: string | undefined,
+): { body: Buffer; contentType: string | undefined } {
   if (isDataSection(raw)) {
     const content = raw.content;
-    const body = Array.isArray(content) ? Buffer.concat(content as Buffer[]) : Buffer.from(content as Buffer);
+    const body = Array.isArray(content)
+      ? Buffer.concat(content as Buffer[])
+      : Buffer.from(content as Buffer);
     return { body, contentType };
   }
   if (Buffer.isBuffer(raw)) return { body: raw, contentType };
@@ -45,7 +51,9 @@ function bodyOf(raw: unknown, contentType: string | undefined): { body: Buffer; 
 }
 
 function isDataSection(raw: unknown): raw is { typecode: number; content: unknown } {
-  return typeof raw === 'object' && raw !== null && (raw as { typecode?: unknown }).typecode === 0x75;
+  return (
+    typeof raw === 'object' && raw !== null && (raw as { typecode?: unknown }).typecode === 0x75
+  );
 }
 
 function correlationIdText(value: unknown): string {

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import rhea, { type Connection, type Container, type Delivery, type EventContext, type Receiver, type Sender } from 'rhea';
+import rhea, {
+  type Connection,
+  type Container,
+  type Delivery,
+  type EventContext,
+  type Receiver,
+  type Sender,
+} from 'rhea';
 import { fromAmqp10Message, toAmqp10Message } from './amqp10-codec.js';
 import { createBackoff, type Backoff } from './backoff.js';
 import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
@@ -8,7 +15,13 @@ import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';
 import { Outbox, type PendingPublish } from './outbox.js';
 import { handleDelivery } from './settle-delivery.js';
-import type { Broker, ConsumeOptions, MessageHandler, OutgoingMessage, Subscription } from './types.js';
+import type {
+  Broker,
+  ConsumeOptions,
+  MessageHandler,
+  OutgoingMessage,
+  Subscription,
+} from './types.js';
 
 type State = 'idle' | 'running' | 'closing' | 'closed';
 
@@ -46,7 +59,9 @@ export class Amqp10Broker implements Broker {
     this.#logger = options.logger.child({ broker: 'amqp-1.0', url: this.#endpoint.redacted });
     this.#container = rhea.create_container({ id: `fleetman-${randomUUID()}` });
     // Link errors the handlers below do not see would otherwise be thrown from rhea's emitter.
-    this.#container.on('error', (error: unknown) => this.#logger.warn({ reason: describeError(error) }, 'AMQP error'));
+    this.#container.on('error', (error: unknown) =>
+      this.#logger.warn({ reason: describeError(error) }, 'AMQP error'),
+    );
     this.#backoff = createBackoff(options.backoff);
     this.#outbox = new Outbox(options.maxPendingPublishes ?? 1_000);
     this.#connectTimeoutMs = options.connectTimeoutMs ?? 30_000;
@@ -59,9 +74,12 @@ export class Amqp10Broker implements Broker {
   }
 
   connect(): Promise<void> {
-    if (this.#state === 'closing' || this.#state === 'closed') return Promise.reject(new Error('broker is closed'));
+    if (this.#state === 'closing' || this.#state === 'closed')
+      return Promise.reject(new Error('broker is closed'));
     if (this.#connected) return Promise.resolve();
-    const connected = new Promise<void>((resolve, reject) => this.#connectWaiters.push({ resolve, reject }));
+    const connected = new Promise<void>((resolve, reject) =>
+      this.#connectWaiters.push({ resolve, reject }),
+    );
     if (this.#state === 'idle') {
       this.#state = 'running';
       this.#open();
@@ -69,18 +87,25 @@ export class Amqp10Broker implements Broker {
     const timer = setTimeout(() => {
       if (this.#connected) return;
       this.#giveUp(
-        new Error(`could not connect to ${this.#endpoint.redacted} within ${this.#connectTimeoutMs} ms: ${this.#lastError}`),
+        new Error(
+          `could not connect to ${this.#endpoint.redacted} within ${this.#connectTimeoutMs} ms: ${this.#lastError}`,
+        ),
       );
     }, this.#connectTimeoutMs);
     return connected.finally(() => clearTimeout(timer));
   }
 
   publish(queue: string, message: OutgoingMessage): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(new Error(`broker is closed; message for ${queue} not sent`));
+    if (this.#state === 'closed')
+      return Promise.reject(new Error(`broker is closed; message for ${queue} not sent`));
     return this.#outbox.add(queue, message, (ready) => this.#flush(ready));
   }
 
-  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
+  async consume(
+    queue: string,
+    handler: MessageHandler,
+    options: ConsumeOptions = {},
+  ): Promise<Subscription> {
     if (this.#state === 'closing' || this.#state === 'closed') throw new Error('broker is closed');
     const consumer = new Amqp10Consumer(queue, handler, validPrefetch(options.prefetch), {
       logger: this.#logger,
@@ -106,7 +131,10 @@ export class Amqp10Broker implements Broker {
     this.#consumers.clear();
     // Give unconfirmed publishes (dead letters included) their chance, bounded.
     if (this.#connected && !(await this.#outbox.waitForEmpty(this.#drainTimeoutMs))) {
-      this.#logger.warn({ pending: this.#outbox.size }, 'closing with publishes the broker has not confirmed');
+      this.#logger.warn(
+        { pending: this.#outbox.size },
+        'closing with publishes the broker has not confirmed',
+      );
     }
     this.#state = 'closed';
     this.#outbox.close(new Error('broker closed before the broker confirmed the message'));
@@ -143,7 +171,11 @@ export class Amqp10Broker implements Broker {
       const error = context.connection.error;
       this.#lastError = describeError(error);
       if (!this.#everConnected && isAuthFailure(error)) {
-        this.#giveUp(new Error(`broker at ${this.#endpoint.redacted} refused the credentials: ${this.#lastError}`));
+        this.#giveUp(
+          new Error(
+            `broker at ${this.#endpoint.redacted} refused the credentials: ${this.#lastError}`,
+          ),
+        );
       }
     });
     // The broker closed the connection (e.g. shutting down). rhea then closes its side and, the
@@ -163,7 +195,10 @@ export class Amqp10Broker implements Broker {
       connection.on(event, (context: EventContext) => {
         if (!current()) return;
         const link = context.sender ?? context.receiver ?? context.session;
-        this.#logger.warn({ reason: describeError(link?.error) }, `AMQP ${event.replace('_', ' ')}; reconnecting`);
+        this.#logger.warn(
+          { reason: describeError(link?.error) },
+          `AMQP ${event.replace('_', ' ')}; reconnecting`,
+        );
         // Simplest sound recovery: rebuild everything on a fresh connection.
         abandon(connection);
         this.#onLost(generation, link?.error);
@@ -197,15 +232,22 @@ export class Amqp10Broker implements Broker {
     this.#connected = false;
     this.#connection = undefined;
     this.#senders.clear();
-    this.#lastError = error !== undefined ? describeError(error) : 'connection closed by the broker';
+    this.#lastError =
+      error !== undefined ? describeError(error) : 'connection closed by the broker';
     const requeued = this.#outbox.requeueSent();
     for (const consumer of this.#consumers) consumer.detach();
     if (this.#state !== 'running') return;
     const delay = this.#backoff.next();
     if (wasConnected) {
-      this.#logger.warn({ reason: this.#lastError, requeued, retryInMs: delay }, 'broker connection lost; reconnecting');
+      this.#logger.warn(
+        { reason: this.#lastError, requeued, retryInMs: delay },
+        'broker connection lost; reconnecting',
+      );
     } else {
-      this.#logger.debug({ reason: this.#lastError, retryInMs: delay }, 'broker connection attempt failed');
+      this.#logger.debug(
+        { reason: this.#lastError, retryInMs: delay },
+        'broker connection attempt failed',
+      );
     }
     this.#reconnectTimer = setTimeout(() => {
       this.#reconnectTimer = undefined;
@@ -226,7 +268,11 @@ export class Amqp10Broker implements Broker {
       try {
         delivery = sender.send(toAmqp10Message(pending.message));
       } catch (error) {
-        this.#outbox.settle(pending, attempt, new Error(`could not encode message for ${queue}: ${describeError(error)}`));
+        this.#outbox.settle(
+          pending,
+          attempt,
+          new Error(`could not encode message for ${queue}: ${describeError(error)}`),
+        );
         continue;
       }
       deliveries.set(delivery, { pending, attempt });
@@ -244,7 +290,12 @@ export class Amqp10Broker implements Broker {
       sender.on('sendable', () => this.#flush(queue));
       sender.on('accepted', (context: EventContext) => settle(context));
       sender.on('rejected', (context: EventContext) =>
-        settle(context, new Error(`broker rejected the message for ${queue}: ${describeError(remoteError(context))}`)),
+        settle(
+          context,
+          new Error(
+            `broker rejected the message for ${queue}: ${describeError(remoteError(context))}`,
+          ),
+        ),
       );
       sender.on('released', (context: EventContext) =>
         settle(context, new Error(`broker released the message for ${queue} without taking it`)),
@@ -361,7 +412,11 @@ class Amqp10Consumer {
     if (this.#stopped) return;
     this.#stopped = true;
     const drained = await this.#inFlight.waitForIdle(drainTimeoutMs);
-    if (!drained) this.context.logger.warn({ queue: this.queue }, 'stopped consuming with handlers still running');
+    if (!drained)
+      this.context.logger.warn(
+        { queue: this.queue },
+        'stopped consuming with handlers still running',
+      );
     const receiver = this.#receiver;
     this.#receiver = undefined;
     // Closing the link hands whatever is still unsettled back to the broker.
@@ -390,7 +445,11 @@ class Amqp10Consumer {
             retry: () => settle(() => delivery.release({ delivery_failed: true })),
             publish: this.context.publish,
           },
-          { queue: this.queue, logger: this.context.logger, redeliveryDelayMs: this.context.redeliveryDelayMs },
+          {
+            queue: this.queue,
+            logger: this.context.logger,
+            redeliveryDelayMs: this.context.redeliveryDelayMs,
+          },
         ),
       )
       .finally(() => this.#topUpCredit());

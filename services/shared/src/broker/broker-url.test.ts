@@ -35,7 +35,9 @@ describe('resolveBrokerEndpoint', () => {
     assert.throws(
       () => resolveBrokerEndpoint('amqp://user:topsecret@:bad:port'),
       (error: unknown) =>
-        error instanceof BrokerConfigError && /not a valid URL/.test(error.message) && !error.message.includes('topsecret'),
+        error instanceof BrokerConfigError &&
+        /not a valid URL/.test(error.message) &&
+        !error.message.includes('topsecret'),
     );
     assert.throws(() => resolveBrokerEndpoint('http://host:5672'), /scheme must be amqp/);
   });

@@ -29,14 +29,18 @@ export function resolveBrokerEndpoint(
     url = new URL(rawUrl);
   } catch {
     // The raw value may contain a password: do not echo it.
-    throw new BrokerConfigError('broker URL is not a valid URL (expected amqp://host:port or amqps://host:port)');
+    throw new BrokerConfigError(
+      'broker URL is not a valid URL (expected amqp://host:port or amqps://host:port)',
+    );
   }
   if (url.protocol !== 'amqp:' && url.protocol !== 'amqps:') {
     throw new BrokerConfigError(`broker URL scheme must be amqp: or amqps:, got ${url.protocol}`);
   }
   if (!url.hostname) throw new BrokerConfigError('broker URL has no host');
-  if (credentials.username !== undefined && credentials.username !== '') url.username = credentials.username;
-  if (credentials.password !== undefined && credentials.password !== '') url.password = credentials.password;
+  if (credentials.username !== undefined && credentials.username !== '')
+    url.username = credentials.username;
+  if (credentials.password !== undefined && credentials.password !== '')
+    url.password = credentials.password;
 
   const tls = url.protocol === 'amqps:';
   const username = url.username ? decodeURIComponent(url.username) : undefined;

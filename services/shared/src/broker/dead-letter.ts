@@ -1,8 +1,4 @@
-import {
-  REJECT_REASON_HEADER,
-  type IncomingMessage,
-  type OutgoingMessage,
-} from './types.js';
+import { REJECT_REASON_HEADER, type IncomingMessage, type OutgoingMessage } from './types.js';
 
 type HeaderValue = string | number | boolean;
 

@@ -15,13 +15,24 @@ describe('createBroker', () => {
   });
 
   it('picks the adapter by protocol, without connecting', () => {
-    assert.ok(createBroker({ url: 'amqp://h:5672', protocol: 'amqp-1.0', logger }) instanceof Amqp10Broker);
-    assert.ok(createBroker({ url: 'amqp://h:5672', protocol: 'amqp-0-9-1', logger }) instanceof Amqp091Broker);
+    assert.ok(
+      createBroker({ url: 'amqp://h:5672', protocol: 'amqp-1.0', logger }) instanceof Amqp10Broker,
+    );
+    assert.ok(
+      createBroker({ url: 'amqp://h:5672', protocol: 'amqp-0-9-1', logger }) instanceof
+        Amqp091Broker,
+    );
   });
 
   it('fails fast on a bad URL or protocol', () => {
-    assert.throws(() => createBroker({ url: 'nope', protocol: 'amqp-1.0', logger }), /not a valid URL/);
-    assert.throws(() => createBroker({ url: 'amqp://h', protocol: 'stomp' as never, logger }), /unknown broker protocol/);
+    assert.throws(
+      () => createBroker({ url: 'nope', protocol: 'amqp-1.0', logger }),
+      /not a valid URL/,
+    );
+    assert.throws(
+      () => createBroker({ url: 'amqp://h', protocol: 'stomp' as never, logger }),
+      /unknown broker protocol/,
+    );
   });
 
   it('never logs the password', async () => {
@@ -34,7 +45,10 @@ describe('createBroker', () => {
       connectTimeoutMs: 300,
       backoff: { initialMs: 50, maxMs: 100 },
     });
-    await assert.rejects(broker.connect(), (error: Error) => /within 300 ms/.test(error.message) && !error.message.includes('hunter2'));
+    await assert.rejects(
+      broker.connect(),
+      (error: Error) => /within 300 ms/.test(error.message) && !error.message.includes('hunter2'),
+    );
     await broker.close();
     assert.ok(lines.length > 0);
     assert.ok(lines.every((line) => !line.includes('hunter2')));

@@ -39,6 +39,8 @@ export function createBroker(options: CreateBrokerOptions): Broker {
     case 'amqp-0-9-1':
       return new Amqp091Broker({ url, logger, ...rest });
     default:
-      throw new Error(`unknown broker protocol ${String(protocol)} (expected amqp-1.0 or amqp-0-9-1)`);
+      throw new Error(
+        `unknown broker protocol ${String(protocol)} (expected amqp-1.0 or amqp-0-9-1)`,
+      );
   }
 }

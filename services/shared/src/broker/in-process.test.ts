@@ -31,7 +31,11 @@ describe('InProcessBroker', () => {
       received.resolve(message);
       return { kind: 'ack' };
     });
-    await broker.publish('q', { body: json({ vehicle: 'v1' }), correlationId: 'req-42', headers: { schema: 2 } });
+    await broker.publish('q', {
+      body: json({ vehicle: 'v1' }),
+      correlationId: 'req-42',
+      headers: { schema: 2 },
+    });
     const message = await received.promise;
     assert.deepEqual(JSON.parse(message.body.toString()), { vehicle: 'v1' });
     assert.equal(message.contentType, 'application/json');
@@ -91,7 +95,12 @@ describe('InProcessBroker', () => {
       handled += 1;
       return { kind: 'dead-letter', reason: 'invalid-schema' };
     });
-    await broker.publish('positions', { body: Buffer.from('not json'), contentType: 'text/plain', correlationId: 'c1', headers: { a: 'b' } });
+    await broker.publish('positions', {
+      body: Buffer.from('not json'),
+      contentType: 'text/plain',
+      correlationId: 'c1',
+      headers: { a: 'b' },
+    });
     await until(() => broker.depth('positions.DLQ') === 1);
     const [dead] = broker.peek('positions.DLQ');
     assert.equal(dead!.body.toString(), 'not json');

@@ -88,14 +88,18 @@ export class InProcessBroker implements Broker {
       // Nobody may be draining a DLQ: never block the consumer that dead-letters, drop the oldest.
       if (queue.ready.length >= this.#deadLetterCapacity) {
         queue.ready.shift();
-        this.#logger.warn({ queue: queueName }, 'in-process dead-letter queue full; dropped its oldest message');
+        this.#logger.warn(
+          { queue: queueName },
+          'in-process dead-letter queue full; dropped its oldest message',
+        );
       }
     } else {
       while (queue.ready.length >= this.#queueCapacity && !this.#closed) {
         await new Promise<void>((resolve) => queue.roomWaiters.push(resolve));
       }
     }
-    if (this.#closed) throw new Error(`in-process broker is closed; message for ${queueName} not accepted`);
+    if (this.#closed)
+      throw new Error(`in-process broker is closed; message for ${queueName} not accepted`);
     queue.ready.push({
       // Copied: the publisher may reuse its buffer, and a redelivery must see the original.
       body: Buffer.from(message.body),
@@ -107,7 +111,11 @@ export class InProcessBroker implements Broker {
     this.#dispatch(queueName);
   }
 
-  async consume(queueName: string, handler: MessageHandler, options: ConsumeOptions = {}): Promise<Subscription> {
+  async consume(
+    queueName: string,
+    handler: MessageHandler,
+    options: ConsumeOptions = {},
+  ): Promise<Subscription> {
     if (this.#closed) throw new Error('in-process broker is closed');
     const consumer: LocalConsumer = {
       handler,
@@ -132,9 +140,13 @@ export class InProcessBroker implements Broker {
     this.#closed = true;
     const consumers = [...this.#queues.values()].flatMap((queue) => queue.consumers);
     for (const consumer of consumers) consumer.active = false;
-    const drained = await Promise.all(consumers.map((c) => c.inFlight.waitForIdle(this.#drainTimeoutMs)));
-    if (drained.includes(false)) this.#logger.warn('in-process broker closed with handlers still running');
-    for (const queue of this.#queues.values()) for (const wake of queue.roomWaiters.splice(0)) wake();
+    const drained = await Promise.all(
+      consumers.map((c) => c.inFlight.waitForIdle(this.#drainTimeoutMs)),
+    );
+    if (drained.includes(false))
+      this.#logger.warn('in-process broker closed with handlers still running');
+    for (const queue of this.#queues.values())
+      for (const wake of queue.roomWaiters.splice(0)) wake();
     this.#connected = false;
     this.#logger.info({ broker: 'in-process' }, 'broker closed');
   }
@@ -214,6 +226,7 @@ function toIncoming(stored: StoredMessage): IncomingMessage {
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer (got ${value})`);
+  if (!Number.isInteger(value) || value < 1)
+    throw new RangeError(`${name} must be a positive integer (got ${value})`);
   return value;
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { Outbox } from './outbox.js';
 
 const message = (text: string) => ({ body: Buffer.from(text) });
-const text = (pending: { message: { body: Buffer } } | undefined) => pending?.message.body.toString();
+const text = (pending: { message: { body: Buffer } } | undefined) =>
+  pending?.message.body.toString();
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('Outbox', () => {
@@ -64,7 +65,10 @@ describe('Outbox', () => {
     assert.equal(await outbox.waitForEmpty(20), false);
     outbox.close(new Error('broker closed'));
     await assert.rejects(pending, /broker closed/);
-    await assert.rejects(outbox.add('q', message('2'), () => {}), /broker closed/);
+    await assert.rejects(
+      outbox.add('q', message('2'), () => {}),
+      /broker closed/,
+    );
     assert.equal(await outbox.waitForEmpty(20), true);
   });
 });

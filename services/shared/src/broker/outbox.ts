@@ -39,7 +39,11 @@ export class Outbox {
   }
 
   /** Queues a publish; resolves when the broker confirms it, waits first if the outbox is full. */
-  async add(queue: string, message: OutgoingMessage, onQueued: (queue: string) => void): Promise<void> {
+  async add(
+    queue: string,
+    message: OutgoingMessage,
+    onQueued: (queue: string) => void,
+  ): Promise<void> {
     while (this.#size >= this.#capacity && !this.#closedError) {
       await new Promise<void>((resolve) => this.#roomWaiters.push(resolve));
     }
@@ -97,7 +101,8 @@ export class Outbox {
     }
     const count = this.#sent.size;
     this.#sent.clear();
-    for (const [queue, line] of byQueue) this.#waiting.set(queue, [...line, ...this.#lineFor(queue)]);
+    for (const [queue, line] of byQueue)
+      this.#waiting.set(queue, [...line, ...this.#lineFor(queue)]);
     return count;
   }
 

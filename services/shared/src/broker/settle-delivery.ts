@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import { deadLetterCopy } from './dead-letter.js';
-import { deadLetterQueue, type IncomingMessage, type MessageHandler, type OutgoingMessage } from './types.js';
+import {
+  deadLetterQueue,
+  type IncomingMessage,
+  type MessageHandler,
+  type OutgoingMessage,
+} from './types.js';
 
 /** What an adapter can do with one delivery; each adapter maps these onto its protocol. */
 export interface DeliveryControls {
@@ -50,7 +55,10 @@ export async function handleDelivery(
   }
   if (outcome?.kind === 'dead-letter') {
     try {
-      await controls.publish(deadLetterQueue(context.queue), deadLetterCopy(message, outcome.reason));
+      await controls.publish(
+        deadLetterQueue(context.queue),
+        deadLetterCopy(message, outcome.reason),
+      );
     } catch (error) {
       context.logger.error(
         { err: error, queue: context.queue, correlationId: message.correlationId },

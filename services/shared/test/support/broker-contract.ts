@@ -9,7 +9,13 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { pino } from 'pino';
-import { createBroker, REJECT_REASON_HEADER, type Broker, type BrokerProtocol, type IncomingMessage } from '../../src/broker/index.js';
+import {
+  createBroker,
+  REJECT_REASON_HEADER,
+  type Broker,
+  type BrokerProtocol,
+  type IncomingMessage,
+} from '../../src/broker/index.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -100,7 +106,11 @@ export function brokerContract(options: ContractOptions): void {
       const broker = await newBroker();
       const queue = queueName('prefetch');
       const total = 30;
-      await Promise.all(Array.from({ length: total }, (_, i) => broker.publish(queue, { body: Buffer.from(String(i)) })));
+      await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          broker.publish(queue, { body: Buffer.from(String(i)) }),
+        ),
+      );
       let running = 0;
       let peak = 0;
       const seen = new Set<string>();
@@ -116,7 +126,11 @@ export function brokerContract(options: ContractOptions): void {
         },
         { prefetch: 3 },
       );
-      await waitFor(() => seen.size === total, 30_000, () => `consumed ${seen.size}/${total}`);
+      await waitFor(
+        () => seen.size === total,
+        30_000,
+        () => `consumed ${seen.size}/${total}`,
+      );
       assert.ok(peak <= 3, `peak in flight ${peak} exceeds prefetch 3`);
       assert.ok(peak >= 2, `handlers should overlap up to prefetch (peak ${peak})`);
     });
@@ -131,7 +145,11 @@ export function brokerContract(options: ContractOptions): void {
         return { kind: 'ack' };
       });
       await broker.publish(queue, { body: Buffer.from('retry-me'), correlationId: 'req-retry' });
-      await waitFor(() => attempts.length >= 2, 20_000, () => `${attempts.length} attempts`);
+      await waitFor(
+        () => attempts.length >= 2,
+        20_000,
+        () => `${attempts.length} attempts`,
+      );
       assert.equal(attempts[0]!.redelivered, false);
       assert.equal(attempts[1]!.redelivered, true);
       assert.equal(attempts[1]!.body.toString(), 'retry-me');
@@ -196,15 +214,24 @@ export function brokerContract(options: ContractOptions): void {
       const startedAt = Date.now();
       for (let i = 0; i < total; i++) {
         if (i === 50) {
-          restart = run('bash', ['scripts/servers.sh', 'restart', options.serverName], { cwd: repoRoot, timeout: 180_000 });
+          restart = run('bash', ['scripts/servers.sh', 'restart', options.serverName], {
+            cwd: repoRoot,
+            timeout: 180_000,
+          });
         }
-        published.push(producer.publish(queue, { body: Buffer.from(String(i)), correlationId: `req-${i}` }));
+        published.push(
+          producer.publish(queue, { body: Buffer.from(String(i)), correlationId: `req-${i}` }),
+        );
         await sleep(10); // a steady stream, so publishes straddle the restart
       }
       try {
         await restart;
         await Promise.all(published);
-        await waitFor(() => consumed.size === total, 120_000, () => `consumed ${consumed.size}/${total}`);
+        await waitFor(
+          () => consumed.size === total,
+          120_000,
+          () => `consumed ${consumed.size}/${total}`,
+        );
       } finally {
         clearInterval(watch);
       }
@@ -213,7 +240,9 @@ export function brokerContract(options: ContractOptions): void {
       assert.ok(sawDisconnect, 'the restart should have been observed as a disconnect');
       assert.ok(producer.isConnected() && consumer.isConnected());
       logger.info({ total, deliveries, seconds: (Date.now() - startedAt) / 1000 }, 'restart run');
-      console.log(`# restart: ${total} published, ${deliveries} deliveries (${deliveries - total} duplicates), ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+      console.log(
+        `# restart: ${total} published, ${deliveries} deliveries (${deliveries - total} duplicates), ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+      );
     });
 
     it('close() lets in-flight handlers finish and settles their messages', async () => {
@@ -231,8 +260,14 @@ export function brokerContract(options: ContractOptions): void {
         },
         { prefetch: 5 },
       );
-      await Promise.all([1, 2, 3].map((n) => broker.publish(queue, { body: Buffer.from(String(n)) })));
-      await waitFor(() => started === 3, 10_000, () => `${started} started`);
+      await Promise.all(
+        [1, 2, 3].map((n) => broker.publish(queue, { body: Buffer.from(String(n)) })),
+      );
+      await waitFor(
+        () => started === 3,
+        10_000,
+        () => `${started} started`,
+      );
       await broker.close();
       assert.equal(finished, 3, 'close() returned before in-flight handlers finished');
       assert.equal(broker.isConnected(), false);
@@ -251,10 +286,15 @@ export function brokerContract(options: ContractOptions): void {
   });
 }
 
-async function waitFor(condition: () => boolean, timeoutMs: number, describeState: () => string): Promise<void> {
+async function waitFor(
+  condition: () => boolean,
+  timeoutMs: number,
+  describeState: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms: ${describeState()}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms: ${describeState()}`);
     await sleep(20);
   }
 }
