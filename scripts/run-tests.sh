@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one group of node:test files from source (tsx, the `development` export condition).
 #   run-tests.sh unit          services/*/src/**/*.test.ts  (no servers needed)
-#   run-tests.sh integration   services/*/test/**/*.test.ts (real servers: see scripts/servers.sh env)
+#   run-tests.sh integration   services/*/test/**/*.test.ts + scripts/servers tests (real servers)
 #   run-tests.sh files F…      the given files
 # Prints dots while it runs, the full report of any failure, and one closing line
 # "<group>: N passed, N failed". Exit status is non-zero on any failure.
@@ -17,7 +17,7 @@ case "$group" in
     : "${TEST_ACTIVEMQ_URL:?TEST_ACTIVEMQ_URL is not set: run 'eval \"\$(bash scripts/servers.sh env)\"' after 'bash scripts/servers.sh start'}"
     : "${TEST_RABBITMQ_URL:?TEST_RABBITMQ_URL is not set}"
     : "${TEST_MONGO_URL:?TEST_MONGO_URL is not set}"
-    mapfile -t files < <(find services -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print | sort) ;;
+    mapfile -t files < <({ find services -path '*/node_modules' -prune -o -path '*/test/*' -name '*.test.ts' -print; ls scripts/servers/*.test.ts; } | sort) ;;
   files) files=("$@") ;;
   *) echo "unknown test group: $group" >&2; exit 2 ;;
 esac
