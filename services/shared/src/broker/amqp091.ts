@@ -10,7 +10,7 @@ import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
 import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';
 import { Outbox } from './outbox.js';
-import { handleDelivery } from './settle-delivery.js';
+import { handleDelivery, HandlerFailures, type SettleContext } from './settle-delivery.js';
 import type {
   Broker,
   ConsumeOptions,
@@ -333,6 +333,7 @@ interface ConsumerContext {
 /** One subscription: its own channel, re-created on each new connection. */
 class Amqp091Consumer {
   readonly #inFlight = new InFlight();
+  readonly #settleContext: SettleContext;
   #channel: Channel | undefined;
   #consumerTag: string | undefined;
   #stopped = false;
@@ -342,7 +343,14 @@ class Amqp091Consumer {
     readonly handler: MessageHandler,
     readonly prefetch: number,
     readonly context: ConsumerContext,
-  ) {}
+  ) {
+    this.#settleContext = {
+      queue,
+      logger: context.logger,
+      redeliveryDelayMs: context.redeliveryDelayMs,
+      failures: new HandlerFailures(context.logger, queue),
+    };
+  }
 
   async attach(model: ChannelModel, generation: number): Promise<void> {
     if (this.#stopped) return;
@@ -419,11 +427,7 @@ class Amqp091Consumer {
           retry: () => settle(() => channel.nack(raw, false, true)),
           publish: this.context.publish,
         },
-        {
-          queue: this.queue,
-          logger: this.context.logger,
-          redeliveryDelayMs: this.context.redeliveryDelayMs,
-        },
+        this.#settleContext,
       ),
     );
   }

@@ -14,7 +14,7 @@ import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
 import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';
 import { Outbox, type PendingPublish } from './outbox.js';
-import { handleDelivery } from './settle-delivery.js';
+import { handleDelivery, HandlerFailures, type SettleContext } from './settle-delivery.js';
 import type {
   Broker,
   ConsumeOptions,
@@ -381,6 +381,7 @@ interface ConsumerContext {
 /** One subscription; re-attached to each new connection. */
 class Amqp10Consumer {
   readonly #inFlight = new InFlight();
+  readonly #settleContext: SettleContext;
   #receiver: Receiver | undefined;
   #stopped = false;
 
@@ -389,7 +390,14 @@ class Amqp10Consumer {
     readonly handler: MessageHandler,
     readonly prefetch: number,
     readonly context: ConsumerContext,
-  ) {}
+  ) {
+    this.#settleContext = {
+      queue,
+      logger: context.logger,
+      redeliveryDelayMs: context.redeliveryDelayMs,
+      failures: new HandlerFailures(context.logger, queue),
+    };
+  }
 
   attach(connection: Connection, generation: number): void {
     if (this.#stopped) return;
@@ -445,11 +453,7 @@ class Amqp10Consumer {
             retry: () => settle(() => delivery.release({ delivery_failed: true })),
             publish: this.context.publish,
           },
-          {
-            queue: this.queue,
-            logger: this.context.logger,
-            redeliveryDelayMs: this.context.redeliveryDelayMs,
-          },
+          this.#settleContext,
         ),
       )
       .finally(() => this.#topUpCredit());

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { InFlight } from './in-flight.js';
-import { handleDelivery } from './settle-delivery.js';
+import { handleDelivery, HandlerFailures, type SettleContext } from './settle-delivery.js';
 import type {
   Broker,
   ConsumeOptions,
@@ -39,6 +39,7 @@ interface StoredMessage {
 
 interface LocalConsumer {
   handler: MessageHandler;
+  settleContext: SettleContext;
   prefetch: number;
   inFlight: InFlight;
   active: boolean;
@@ -119,6 +120,12 @@ export class InProcessBroker implements Broker {
     if (this.#closed) throw new Error('in-process broker is closed');
     const consumer: LocalConsumer = {
       handler,
+      settleContext: {
+        queue: queueName,
+        logger: this.#logger,
+        redeliveryDelayMs: this.#redeliveryDelayMs,
+        failures: new HandlerFailures(this.#logger, queueName),
+      },
       prefetch: positive('prefetch', options.prefetch ?? DEFAULT_PREFETCH),
       inFlight: new InFlight(),
       active: true,
@@ -188,7 +195,7 @@ export class InProcessBroker implements Broker {
               retry: () => this.#redeliver(queueName, stored),
               publish: (target, message) => this.publish(target, message),
             },
-            { queue: queueName, logger: this.#logger, redeliveryDelayMs: this.#redeliveryDelayMs },
+            consumer.settleContext,
           ),
         )
         .finally(() => this.#dispatch(queueName));

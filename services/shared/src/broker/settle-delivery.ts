@@ -25,6 +25,38 @@ export interface SettleContext {
    * (database down) does not spin through the queue at full speed.
    */
   redeliveryDelayMs: number;
+  /** One per consumer: logs a failure episode once, not once per message. */
+  failures: HandlerFailures;
+}
+
+/**
+ * A database outage makes every message fail: log its start (warn) and its end (info) once,
+ * each redelivery only at debug, so the logs do not drown.
+ */
+export class HandlerFailures {
+  #count = 0;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly queue: string,
+  ) {}
+
+  failed(error: unknown, correlationId: string | undefined): void {
+    this.#count += 1;
+    const fields = { err: error, queue: this.queue, correlationId };
+    if (this.#count === 1)
+      this.logger.warn(
+        fields,
+        'message handler failing; messages will be redelivered until it succeeds',
+      );
+    else this.logger.debug(fields, 'message handler failed again; message will be redelivered');
+  }
+
+  succeeded(): void {
+    if (this.#count === 0) return;
+    this.logger.info({ queue: this.queue, failures: this.#count }, 'message handler recovered');
+    this.#count = 0;
+  }
 }
 
 /**
@@ -41,14 +73,12 @@ export async function handleDelivery(
   try {
     outcome = await handler(message);
   } catch (error) {
-    context.logger.warn(
-      { err: error, queue: context.queue, correlationId: message.correlationId },
-      'message handler failed; message will be redelivered',
-    );
+    context.failures.failed(error, message.correlationId);
     await retryLater(controls, context);
     return;
   }
 
+  if (outcome?.kind === 'ack' || outcome?.kind === 'dead-letter') context.failures.succeeded();
   if (outcome?.kind === 'ack') {
     controls.ack();
     return;
