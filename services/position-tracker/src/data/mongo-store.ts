@@ -82,10 +82,13 @@ export class MongoStore implements PositionStore {
       // Copies: the driver adds _id to the objects it inserts.
       await this.#positions.insertMany(records.map((record) => ({ ...record })), { ordered: false });
     } catch (err) {
+      // Only "every record is either inserted or a duplicate" is a success. A connection failure
+      // also arrives as a MongoBulkWriteError, with no write errors: treating that as success
+      // would acknowledge fixes that were never stored.
       if (!(err instanceof MongoBulkWriteError)) throw this.#failed(err);
       const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      const other = errors.find((writeError) => writeError.code !== DUPLICATE_KEY);
-      if (other) throw this.#failed(err);
+      const onlyDuplicates = errors.length > 0 && errors.every((writeError) => writeError.code === DUPLICATE_KEY);
+      if (!onlyDuplicates || err.insertedCount + errors.length !== records.length) throw this.#failed(err);
       for (const writeError of errors) fresh[writeError.index] = false;
     }
     this.#healthy = true;
