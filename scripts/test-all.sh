@@ -30,17 +30,21 @@ step() {
   failed_total=$((failed_total + ${counts#* }))
 }
 
-# node:test suites outside run-tests.sh: same closing line from the TAP summary.
-node_suite() {
-  local label=$1
+# web_suite LABEL GLOB…: a node:test run inside web/ (its tsconfig), with the same closing line
+# as run-tests.sh. Reporter options must come before the files, so the command is built here.
+web_suite() {
+  local label=$1 tap="$root/test-artifacts/$1.tap" status=0 files=()
   shift
-  local tap="$root/test-artifacts/$label.tap" status=0
-  "$@" --test-reporter=dot --test-reporter-destination=stdout --test-reporter=tap --test-reporter-destination="$tap" || status=$?
+  # shellcheck disable=SC2206 # the globs are meant to expand, relative to web/
+  (cd web && shopt -s nullglob && files=($@) && [ ${#files[@]} -gt 0 ] &&
+    node --import tsx --conditions=development --test --test-concurrency=1 \
+      --test-reporter=dot --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$tap" "${files[@]}") || status=$?
   local p f
-  p=$(grep -E '^# pass ' "$tap" | awk '{s+=$3} END {print s+0}')
-  f=$(grep -E '^# fail ' "$tap" | awk '{s+=$3} END {print s+0}')
+  p=$(grep -sE '^# pass ' "$tap" | awk '{s+=$3} END {print s+0}')
+  f=$(grep -sE '^# fail ' "$tap" | awk '{s+=$3} END {print s+0}')
   if [ "$status" -ne 0 ] || [ "$f" -ne 0 ]; then
-    awk '/^ *not ok /{show=1} /^ *ok /{show=0} show' "$tap" | head -300
+    [ -f "$tap" ] && awk '/^ *not ok /{show=1} /^ *ok /{show=0} show' "$tap" | head -300
     [ "$f" -ne 0 ] || f=1
   fi
   echo
@@ -64,18 +68,8 @@ step build npm run build
 step lint npm run lint
 step unit bash scripts/run-tests.sh unit
 step integration bash scripts/run-tests.sh integration
-# Runs a command inside web/ (its tsconfig and paths), expanding glob arguments there.
-in_web() (
-  cd web || exit 1
-  local args=() arg
-  for arg in "$@"; do
-    # shellcheck disable=SC2206
-    if [[ $arg == *'*'* ]]; then args+=($arg); else args+=("$arg"); fi
-  done
-  "${args[@]}"
-)
-step web-unit node_suite web-unit in_web node --import tsx --conditions=development --test 'src/*/*.test.ts'
-step web-e2e node_suite web-e2e in_web node --import tsx --conditions=development --test --test-concurrency=1 'test/e2e/*.test.ts'
+step web-unit web_suite web-unit 'src/*/*.test.ts'
+step web-e2e web_suite web-e2e 'test/e2e/*.test.ts'
 step manifests bash scripts/validate-manifests.sh
 step observability bash scripts/observability/test.sh
 

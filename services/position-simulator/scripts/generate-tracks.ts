@@ -112,8 +112,9 @@ for (const way of drivable) {
 }
 
 // The package's "main" is CommonJS with `exports.default`, so an ES import sees it one level down.
-const PathFinder = ((pathFinderModule as unknown as { default?: typeof pathFinderModule })
-  .default ?? pathFinderModule) as typeof pathFinderModule;
+type PathFinderClass = (typeof import('geojson-path-finder'))['default'];
+const PathFinder = ((pathFinderModule as unknown as { default?: PathFinderClass }).default ??
+  pathFinderModule) as PathFinderClass;
 const pathFinder = new PathFinder(roads, {
   tolerance: 1e-9,
   weight: (a: Position, b: Position, p: WayProps) => {
