@@ -1,11 +1,10 @@
-import { createLogger, createRegistry, Lifecycle, loadConfig, runMain } from '@fleetman/shared';
+import { createLogger, packageVersion, createRegistry, Lifecycle, loadConfig, runMain } from '@fleetman/shared';
 import { gatewayConfigSchema } from './config.js';
 import { startApiGateway } from './service.js';
-import { version } from './version.js';
 
 runMain(async () => {
   const config = loadConfig(gatewayConfigSchema);
-  const logger = createLogger({ service: 'api-gateway', version, level: config.LOG_LEVEL });
+  const logger = createLogger({ service: 'api-gateway', version: packageVersion(import.meta.url), level: config.LOG_LEVEL });
   const lifecycle = new Lifecycle({
     logger,
     drainDelayMs: config.SHUTDOWN_DRAIN,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createBroker, createLogger, createRegistry, loadConfig, type Broker, type LogLevel } from '@fleetman/shared';
+import { brokerFromConfig, createLogger, createRegistry, loadConfig, type Broker, type LogLevel } from '@fleetman/shared';
 import { gatewayConfigSchema, startApiGateway, type RunningGateway } from '@fleetman/api-gateway';
 import { simulatorConfigSchema, startSimulator, type RunningSimulator } from '@fleetman/position-simulator';
 import { createStore, startTracker, trackerConfigSchema, type RunningTracker } from '@fleetman/position-tracker';
@@ -39,16 +39,8 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
   };
 
   // One in-process broker for both ends; with a real broker, one connection per service as in a cluster.
-  const brokerFor = (logger: typeof loggers.tracker): Broker =>
-    createBroker({
-      url: trackerConfig.BROKER_URL,
-      protocol: trackerConfig.BROKER_PROTOCOL,
-      username: trackerConfig.BROKER_USERNAME,
-      password: trackerConfig.BROKER_PASSWORD,
-      logger,
-    });
-  const trackerBroker = brokerFor(loggers.tracker);
-  const simulatorBroker = trackerConfig.BROKER_URL ? brokerFor(loggers.simulator) : trackerBroker;
+  const trackerBroker = brokerFromConfig(trackerConfig, loggers.tracker);
+  const simulatorBroker: Broker = trackerConfig.BROKER_URL ? brokerFromConfig(simulatorConfig, loggers.simulator) : trackerBroker;
 
   const tracker = await startTracker({
     config: trackerConfig,

@@ -1,4 +1,4 @@
-import { ConfigError, env, type Parser } from '@fleetman/shared';
+import { brokerConfigSchema, ConfigError, env, type Parser } from '@fleetman/shared';
 import { SHIPPED_TRACKS_DIR } from './tracks/load-tracks.js';
 
 const probability = (): Parser<number> => env.number({ default: 0, min: 0, max: 1 });
@@ -17,11 +17,7 @@ const optionalFleetSize: Parser<number | undefined> = (raw, name) => {
 export const simulatorConfigSchema = {
   PORT: env.port(8082),
   LOG_LEVEL: env.logLevel(),
-  BROKER_URL: env.optionalUrl({ protocols: ['amqp:', 'amqps:'] }),
-  BROKER_PROTOCOL: env.oneOf(['amqp-1.0', 'amqp-0-9-1'] as const, 'amqp-1.0'),
-  BROKER_USERNAME: env.optionalString(),
-  BROKER_PASSWORD: env.optionalString(),
-  QUEUE_NAME: env.string({ default: 'positionQueue' }),
+  ...brokerConfigSchema,
   TRACKS_DIR: env.string({ default: SHIPPED_TRACKS_DIR }),
   VEHICLES: optionalFleetSize,
   SPEEDUP: env.number({ default: 1, min: 0.1, max: 1000 }),

@@ -1,14 +1,10 @@
-import { env } from '@fleetman/shared';
+import { brokerConfigSchema, env } from '@fleetman/shared';
 
 /** Every setting of the tracker; README.md documents the same table. */
 export const trackerConfigSchema = {
   PORT: env.port(8081),
   LOG_LEVEL: env.logLevel(),
-  BROKER_URL: env.optionalUrl({ protocols: ['amqp:', 'amqps:'] }),
-  BROKER_PROTOCOL: env.oneOf(['amqp-1.0', 'amqp-0-9-1'] as const, 'amqp-1.0'),
-  BROKER_USERNAME: env.optionalString(),
-  BROKER_PASSWORD: env.optionalString(),
-  QUEUE_NAME: env.string({ default: 'positionQueue' }),
+  ...brokerConfigSchema,
   PREFETCH: env.int({ default: 500, min: 1, max: 10_000 }),
   MONGO_URL: env.optionalUrl({ protocols: ['mongodb:', 'mongodb+srv:'] }),
   MONGO_USERNAME: env.optionalString(),

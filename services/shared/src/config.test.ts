@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, env, loadConfig, redactUrl } from './config.js';
+import { ConfigError, env, loadConfig } from './config.js';
+import { redactUrl } from './redact.js';
 
 const schema = {
   PORT: env.port(8080),

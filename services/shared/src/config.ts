@@ -3,6 +3,8 @@
  * value throws a ConfigError whose message is the one line an operator needs: which variable and why.
  */
 
+import { redactUrl } from './redact.js';
+
 export class ConfigError extends Error {
   constructor(
     readonly variable: string,
@@ -137,7 +139,3 @@ export const env = {
   },
 };
 
-/** URLs printed in errors and logs never show a password. */
-export function redactUrl(raw: string): string {
-  return raw.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@');
-}

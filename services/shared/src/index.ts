@@ -1,4 +1,5 @@
-export { ConfigError, env, loadConfig, redactUrl, type ConfigOf, type LogLevel, type Parser } from './config.js';
+export { redactUrl } from './redact.js';
+export { ConfigError, env, loadConfig, type ConfigOf, type LogLevel, type Parser } from './config.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createRegistry, Counter, Gauge, Histogram, Registry, LATENCY_BUCKETS } from './metrics.js';
 export { AppError } from './http/app-error.js';
@@ -10,6 +11,7 @@ export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
 export { listen, type RunningServer } from './http/listen.js';
 export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { runMain } from './main.js';
+export { packageVersion } from './package-version.js';
 export {
   encodePosition,
   parsePositionMessage,

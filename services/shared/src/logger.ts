@@ -1,5 +1,6 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
 import type { LogLevel } from './config.js';
+import { redactUrl } from './redact.js';
 
 export type { Logger };
 
@@ -33,7 +34,7 @@ export function createLogger({ service, version = '0.0.0', level = 'info', desti
           'req.headers.cookie',
           'headers.authorization',
         ],
-        censor: (value) => (typeof value === 'string' ? value.replace(/\/\/([^:/@]+):([^@/]*)@/, '//$1:***@') : '[redacted]'),
+        censor: (value) => (typeof value === 'string' ? redactUrl(value) : '[redacted]'),
       },
     },
     destination,

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import type { Logger } from '@fleetman/shared';
+import { createBackoff, type Backoff, type Logger } from '@fleetman/shared';
 import { SseParser, type ParsedSseEvent } from './sse-parser.js';
 
 /**
@@ -27,13 +27,16 @@ export class UpstreamStream {
   private retryTimer: NodeJS.Timeout | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
   private attempt = 0;
+  private readonly backoff: Backoff;
   private stopped = true;
   private isConnected = false;
   private hasConnected = false;
   /** Bumped per attempt so late callbacks of an abandoned connection are ignored. */
   private generation = 0;
 
-  constructor(private readonly options: UpstreamStreamOptions) {}
+  constructor(private readonly options: UpstreamStreamOptions) {
+    this.backoff = createBackoff(options.backoff);
+  }
 
   get connected(): boolean {
     return this.isConnected;
@@ -81,6 +84,7 @@ export class UpstreamStream {
       this.isConnected = true;
       this.hasConnected = true;
       this.attempt = 0;
+      this.backoff.reset();
       this.options.logger.info({ lastEventId: resumeFrom }, 'tracker stream connected');
       this.options.onConnected?.();
       // Replayed or live, every event on a connection that sent our Last-Event-ID follows on.
@@ -132,11 +136,8 @@ export class UpstreamStream {
     this.request = undefined;
   }
 
-  /** Exponential with equal jitter: half fixed, half random, capped. */
   private nextDelay(): number {
-    const { initialMs, maxMs } = this.options.backoff;
-    const ceiling = Math.min(maxMs, initialMs * 2 ** Math.min(this.attempt, 20));
     this.attempt += 1;
-    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    return this.backoff.next();
   }
 }

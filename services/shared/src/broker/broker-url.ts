@@ -1,3 +1,5 @@
+import { redactUrl } from '../redact.js';
+
 /**
  * Broker URL handling. The URL may live in a ConfigMap and the credentials in a Secret, so
  * explicit username/password override whatever the URL carries. Nothing here ever puts a
@@ -47,7 +49,7 @@ export function resolveBrokerEndpoint(
   const password = url.password ? decodeURIComponent(url.password) : undefined;
   return {
     url,
-    redacted: redactUrl(url),
+    redacted: redactUrl(url.href),
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port ? Number(url.port) : tls ? 5671 : 5672,
     tls,
@@ -56,8 +58,3 @@ export function resolveBrokerEndpoint(
   };
 }
 
-export function redactUrl(url: URL): string {
-  const copy = new URL(url.href);
-  if (copy.password) copy.password = '***';
-  return copy.href;
-}
