@@ -1,9 +1,25 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { brokerFromConfig, createLogger, createRegistry, loadConfig, type Broker, type LogLevel } from '@fleetman/shared';
+import {
+  brokerFromConfig,
+  createLogger,
+  createRegistry,
+  loadConfig,
+  type Broker,
+  type LogLevel,
+} from '@fleetman/shared';
 import { gatewayConfigSchema, startApiGateway, type RunningGateway } from '@fleetman/api-gateway';
-import { simulatorConfigSchema, startSimulator, type RunningSimulator } from '@fleetman/position-simulator';
-import { createStore, startTracker, trackerConfigSchema, type RunningTracker } from '@fleetman/position-tracker';
+import {
+  simulatorConfigSchema,
+  startSimulator,
+  type RunningSimulator,
+} from '@fleetman/position-simulator';
+import {
+  createStore,
+  startTracker,
+  trackerConfigSchema,
+  type RunningTracker,
+} from '@fleetman/position-tracker';
 
 export interface Stack {
   tracker: RunningTracker;
@@ -23,15 +39,25 @@ const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url
  */
 export async function startStack(environment: NodeJS.ProcessEnv = process.env): Promise<Stack> {
   const level = (environment.LOG_LEVEL ?? 'warn') as LogLevel;
-  const forService = (port: string | undefined, fallback: string, extra: Record<string, string> = {}) => ({
+  const forService = (
+    port: string | undefined,
+    fallback: string,
+    extra: Record<string, string> = {},
+  ) => ({
     ...environment,
     LOG_LEVEL: level,
     PORT: port ?? fallback,
     ...extra,
   });
 
-  const trackerConfig = loadConfig(trackerConfigSchema, forService(environment.TRACKER_PORT, '8081'));
-  const simulatorConfig = loadConfig(simulatorConfigSchema, forService(environment.SIMULATOR_PORT, '8082'));
+  const trackerConfig = loadConfig(
+    trackerConfigSchema,
+    forService(environment.TRACKER_PORT, '8081'),
+  );
+  const simulatorConfig = loadConfig(
+    simulatorConfigSchema,
+    forService(environment.SIMULATOR_PORT, '8082'),
+  );
   const loggers = {
     tracker: createLogger({ service: 'position-tracker', level }),
     gateway: createLogger({ service: 'api-gateway', level }),
@@ -40,7 +66,9 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
 
   // One in-process broker for both ends; with a real broker, one connection per service as in a cluster.
   const trackerBroker = brokerFromConfig(trackerConfig, loggers.tracker);
-  const simulatorBroker: Broker = trackerConfig.BROKER_URL ? brokerFromConfig(simulatorConfig, loggers.simulator) : trackerBroker;
+  const simulatorBroker: Broker = trackerConfig.BROKER_URL
+    ? brokerFromConfig(simulatorConfig, loggers.simulator)
+    : trackerBroker;
 
   const tracker = await startTracker({
     config: trackerConfig,
@@ -52,9 +80,16 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
   const webDir = environment.WEB_DIR ?? (existsSync(defaultWebDir) ? defaultWebDir : undefined);
   const gatewayConfig = loadConfig(
     gatewayConfigSchema,
-    forService(environment.GATEWAY_PORT, '8080', { TRACKER_URL: tracker.server.url, ...(webDir ? { WEB_DIR: webDir } : {}) }),
+    forService(environment.GATEWAY_PORT, '8080', {
+      TRACKER_URL: tracker.server.url,
+      ...(webDir ? { WEB_DIR: webDir } : {}),
+    }),
   );
-  const gateway = await startApiGateway({ config: gatewayConfig, logger: loggers.gateway, registry: createRegistry() });
+  const gateway = await startApiGateway({
+    config: gatewayConfig,
+    logger: loggers.gateway,
+    registry: createRegistry(),
+  });
   const simulator = await startSimulator({
     config: simulatorConfig,
     logger: loggers.simulator,
@@ -72,7 +107,9 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
       await simulator.stop();
       await gateway.stop();
       await tracker.stop();
-      await Promise.all([...new Set([simulatorBroker, trackerBroker])].map((broker) => broker.close()));
+      await Promise.all(
+        [...new Set([simulatorBroker, trackerBroker])].map((broker) => broker.close()),
+      );
     },
   };
 }

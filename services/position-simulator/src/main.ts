@@ -11,7 +11,11 @@ import { simulatorConfigSchema, startSimulator } from './service.js';
 
 runMain(async () => {
   const config = loadConfig(simulatorConfigSchema);
-  const logger = createLogger({ service: 'position-simulator', version: packageVersion(import.meta.url), level: config.LOG_LEVEL });
+  const logger = createLogger({
+    service: 'position-simulator',
+    version: packageVersion(import.meta.url),
+    level: config.LOG_LEVEL,
+  });
   const broker = brokerFromConfig(config, logger);
   const lifecycle = new Lifecycle({
     logger,

@@ -9,7 +9,15 @@
  * Sizes: BENCH_MESSAGES (default 20000), BENCH_VEHICLES (1000), BENCH_LATENCY_SECONDS (15).
  */
 import { performance } from 'node:perf_hooks';
-import { createBroker, createLogger, createRegistry, encodePosition, loadConfig, type Broker, type PositionFix } from '@fleetman/shared';
+import {
+  createBroker,
+  createLogger,
+  createRegistry,
+  encodePosition,
+  loadConfig,
+  type Broker,
+  type PositionFix,
+} from '@fleetman/shared';
 import { MongoStore, startTracker, trackerConfigSchema } from '../src/service.js';
 import type { PositionRecord } from '../src/data/position-store.js';
 
@@ -19,13 +27,16 @@ const LATENCY_SECONDS = Number(process.env.BENCH_LATENCY_SECONDS ?? 15);
 const brokerUrl = process.env.TEST_ACTIVEMQ_URL;
 const mongoUrl = process.env.TEST_MONGO_URL;
 if (!brokerUrl || !mongoUrl) {
-  console.error('bench:pipeline needs TEST_ACTIVEMQ_URL and TEST_MONGO_URL: bash scripts/servers.sh start && eval "$(bash scripts/servers.sh env)"');
+  console.error(
+    'bench:pipeline needs TEST_ACTIVEMQ_URL and TEST_MONGO_URL: bash scripts/servers.sh start && eval "$(bash scripts/servers.sh env)"',
+  );
   process.exit(2);
 }
 
 const logger = createLogger({ service: 'bench', level: 'warn' });
 const run = `${Date.now().toString(36)}`;
-const newBroker = (): Broker => createBroker({ url: brokerUrl, protocol: 'amqp-1.0', logger, maxPendingPublishes: 2_000 });
+const newBroker = (): Broker =>
+  createBroker({ url: brokerUrl, protocol: 'amqp-1.0', logger, maxPendingPublishes: 2_000 });
 const T0 = Date.now() - 3_600_000;
 const fixNo = (i: number, time?: Date): PositionFix => ({
   vehicle: `bench-${String(i % VEHICLES).padStart(5, '0')}`,
@@ -36,7 +47,12 @@ const fixNo = (i: number, time?: Date): PositionFix => ({
 });
 
 /** Publishes `count` messages with at most `window` unconfirmed at once. */
-async function publishAll(broker: Broker, queue: string, count: number, window = 1_000): Promise<void> {
+async function publishAll(
+  broker: Broker,
+  queue: string,
+  count: number,
+  window = 1_000,
+): Promise<void> {
   let next = 0;
   await Promise.all(
     Array.from({ length: window }, async () => {
@@ -55,10 +71,14 @@ async function rawBroker(): Promise<number> {
   let consumed = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  await broker.consume(queue, async () => {
-    if (++consumed === MESSAGES) finish();
-    return { kind: 'ack' };
-  }, { prefetch: 500 });
+  await broker.consume(
+    queue,
+    async () => {
+      if (++consumed === MESSAGES) finish();
+      return { kind: 'ack' };
+    },
+    { prefetch: 500 },
+  );
   const started = performance.now();
   await publishAll(broker, queue, MESSAGES);
   await done;
@@ -68,13 +88,20 @@ async function rawBroker(): Promise<number> {
 }
 
 async function rawStore(): Promise<number> {
-  const store = new MongoStore({ url: mongoUrl!, database: `bench_raw_${run}`, retention: 'auto', retentionMs: 86_400_000, logger });
+  const store = new MongoStore({
+    url: mongoUrl!,
+    database: `bench_raw_${run}`,
+    retention: 'auto',
+    retentionMs: 86_400_000,
+    logger,
+  });
   await store.init();
   const batch = 500;
   const started = performance.now();
   for (let i = 0; i < MESSAGES; i += batch) {
     const records: PositionRecord[] = [];
-    for (let j = i; j < Math.min(MESSAGES, i + batch); j++) records.push({ ...fixNo(j), speed: 10, heading: 90, receivedAt: new Date() });
+    for (let j = i; j < Math.min(MESSAGES, i + batch); j++)
+      records.push({ ...fixNo(j), speed: 10, heading: 90, receivedAt: new Date() });
     await store.insertPositions(records);
   }
   const rate = MESSAGES / ((performance.now() - started) / 1000);
@@ -82,12 +109,25 @@ async function rawStore(): Promise<number> {
   return rate;
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const quantile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function trackerRuns(): Promise<{ sustained: number; lost: number; stored: number[]; streamed: number[]; rate: number; latencyCount: number }> {
+async function trackerRuns(): Promise<{
+  sustained: number;
+  lost: number;
+  stored: number[];
+  streamed: number[];
+  rate: number;
+  latencyCount: number;
+}> {
   const database = `bench_tracker_${run}`;
   const queue = `bench.tracker.${run}`;
-  const config = loadConfig(trackerConfigSchema, { PORT: '0', QUEUE_NAME: queue, LOG_LEVEL: 'warn', MONGO_DATABASE: database });
+  const config = loadConfig(trackerConfigSchema, {
+    PORT: '0',
+    QUEUE_NAME: queue,
+    LOG_LEVEL: 'warn',
+    MONGO_DATABASE: database,
+  });
   // Instrument the store to time "stored" per fix (the bench measures; the tracker is unchanged).
   const storedAt = new Map<string, number>();
   const store = new (class extends MongoStore {
@@ -99,17 +139,26 @@ async function trackerRuns(): Promise<{ sustained: number; lost: number; stored:
     }
   })({ url: mongoUrl!, database, retention: 'auto', retentionMs: 86_400_000, logger });
   const trackerBroker = newBroker();
-  const tracker = await startTracker({ config, logger, registry: createRegistry(), broker: trackerBroker, store });
+  const tracker = await startTracker({
+    config,
+    logger,
+    registry: createRegistry(),
+    broker: trackerBroker,
+    store,
+  });
   const producer = newBroker();
   await producer.connect();
 
   // Saturated: everything as fast as the broker takes it.
   const started = performance.now();
   await publishAll(producer, queue, MESSAGES);
-  while (storedAt.size < MESSAGES && performance.now() - started < 600_000) await new Promise((r) => setTimeout(r, 20));
+  while (storedAt.size < MESSAGES && performance.now() - started < 600_000)
+    await new Promise((r) => setTimeout(r, 20));
   const sustained = storedAt.size / ((performance.now() - started) / 1000);
   let storedCount = 0;
-  for (let v = 0; v < VEHICLES; v++) storedCount += (await store.history(`bench-${String(v).padStart(5, '0')}`, { limit: 10_000 })).length;
+  for (let v = 0; v < VEHICLES; v++)
+    storedCount += (await store.history(`bench-${String(v).padStart(5, '0')}`, { limit: 10_000 }))
+      .length;
   const lost = MESSAGES - storedCount;
 
   // Fixed rate: latency fix time → stored → received on the live stream.
@@ -153,28 +202,45 @@ async function trackerRuns(): Promise<{ sustained: number; lost: number; stored:
     void producer.publish(queue, { body: encodePosition(fix) });
   }
   const deadline = performance.now() + 60_000;
-  while (sent.some((key) => !streamedAt.has(key)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (sent.some((key) => !streamedAt.has(key)) && performance.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   controller.abort();
   const latency = (at: Map<string, number>) =>
-    sent.filter((key) => at.has(key)).map((key) => (at.get(key) as number) - Number(key.split('@')[1])).sort((a, b) => a - b);
+    sent
+      .filter((key) => at.has(key))
+      .map((key) => (at.get(key) as number) - Number(key.split('@')[1]))
+      .sort((a, b) => a - b);
 
   await producer.close();
   await tracker.stop();
   await trackerBroker.close();
-  return { sustained, lost, stored: latency(storedAt), streamed: latency(streamedAt), rate, latencyCount: sent.length };
+  return {
+    sustained,
+    lost,
+    stored: latency(storedAt),
+    streamed: latency(streamedAt),
+    rate,
+    latencyCount: sent.length,
+  };
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-console.log(`Fleetman pipeline benchmark — ${MESSAGES} messages, ${VEHICLES} vehicles, ActiveMQ (AMQP 1.0) + FerretDB, node ${process.version}`);
+console.log(
+  `Fleetman pipeline benchmark — ${MESSAGES} messages, ${VEHICLES} vehicles, ActiveMQ (AMQP 1.0) + FerretDB, node ${process.version}`,
+);
 const brokerCeiling = await rawBroker();
 console.log(`raw broker (publish + consume + accept)   ${fmt(brokerCeiling)} msg/s`);
 const storeCeiling = await rawStore();
 console.log(`raw store (batched inserts of 500)        ${fmt(storeCeiling)} records/s`);
 const result = await trackerRuns();
 const lower = Math.min(brokerCeiling, storeCeiling);
-console.log(`tracker sustained (saturated)             ${fmt(result.sustained)} positions/s = ${Math.round((100 * result.sustained) / lower)} % of the lower ceiling; lost ${result.lost}`);
+console.log(
+  `tracker sustained (saturated)             ${fmt(result.sustained)} positions/s = ${Math.round((100 * result.sustained) / lower)} % of the lower ceiling; lost ${result.lost}`,
+);
 const row = (label: string, values: number[]) =>
-  console.log(`${label.padEnd(42)}p50 ${fmt(quantile(values, 0.5))} ms  p95 ${fmt(quantile(values, 0.95))} ms  p99 ${fmt(quantile(values, 0.99))} ms  (${values.length}/${result.latencyCount})`);
+  console.log(
+    `${label.padEnd(42)}p50 ${fmt(quantile(values, 0.5))} ms  p95 ${fmt(quantile(values, 0.95))} ms  p99 ${fmt(quantile(values, 0.99))} ms  (${values.length}/${result.latencyCount})`,
+  );
 console.log(`latency at ${fmt(result.rate)} positions/s for ${LATENCY_SECONDS} s:`);
 row('  fix → stored', result.stored);
 row('  fix → on the SSE stream', result.streamed);

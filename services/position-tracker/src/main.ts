@@ -1,11 +1,32 @@
-import { brokerFromConfig, createLogger, packageVersion, createRegistry, Lifecycle, loadConfig, runMain } from '@fleetman/shared';
+import {
+  brokerFromConfig,
+  createLogger,
+  packageVersion,
+  createRegistry,
+  Lifecycle,
+  loadConfig,
+  runMain,
+} from '@fleetman/shared';
 import { createStore, startTracker, trackerConfigSchema } from './service.js';
 
 runMain(async () => {
   const config = loadConfig(trackerConfigSchema);
-  const logger = createLogger({ service: 'position-tracker', version: packageVersion(import.meta.url), level: config.LOG_LEVEL });
+  const logger = createLogger({
+    service: 'position-tracker',
+    version: packageVersion(import.meta.url),
+    level: config.LOG_LEVEL,
+  });
   const broker = brokerFromConfig(config, logger);
-  const lifecycle = new Lifecycle({ logger, drainDelayMs: config.SHUTDOWN_DRAIN }).installSignalHandlers();
-  const tracker = await startTracker({ config, logger, registry: createRegistry(), broker, store: createStore(config, logger) });
+  const lifecycle = new Lifecycle({
+    logger,
+    drainDelayMs: config.SHUTDOWN_DRAIN,
+  }).installSignalHandlers();
+  const tracker = await startTracker({
+    config,
+    logger,
+    registry: createRegistry(),
+    broker,
+    store: createStore(config, logger),
+  });
   lifecycle.add('tracker', tracker.stop).add('broker', broker);
 });

@@ -1,4 +1,14 @@
-import { createHttpApp, Gauge, listen, type Broker, type ConfigOf, type Logger, type Registry, type RunningServer, type Subscription } from '@fleetman/shared';
+import {
+  createHttpApp,
+  Gauge,
+  listen,
+  type Broker,
+  type ConfigOf,
+  type Logger,
+  type Registry,
+  type RunningServer,
+  type Subscription,
+} from '@fleetman/shared';
 import type Koa from 'koa';
 import type { trackerConfigSchema } from './config.js';
 import type { PositionStore } from './data/position-store.js';
@@ -54,12 +64,30 @@ export function createStore(config: TrackerConfig, logger: Logger): PositionStor
  * Starts the tracker: HTTP first (so /livez answers while dependencies come up), then the store
  * (retried until it answers), the hot map from the store, and only then the consumer.
  */
-export async function startTracker({ config, logger, registry, broker, store, heartbeatMs }: TrackerDeps): Promise<RunningTracker> {
+export async function startTracker({
+  config,
+  logger,
+  registry,
+  broker,
+  store,
+  heartbeatMs,
+}: TrackerDeps): Promise<RunningTracker> {
   const feed = new LiveFeed(config.STREAM_BUFFER);
   // The gauge reads the map only when scraped, after `ingestor` exists.
   const metrics = createTrackerMetrics(registry, () => ingestor.vehicles.size);
-  const ingestor = new Ingestor({ store, feed, metrics, logger, batchSize: config.BATCH_SIZE, maxWaitMs: config.BATCH_MAX_WAIT });
-  const sseClients = new Gauge({ name: 'sse_clients', help: 'Open Server-Sent Events streams', registers: [registry] });
+  const ingestor = new Ingestor({
+    store,
+    feed,
+    metrics,
+    logger,
+    batchSize: config.BATCH_SIZE,
+    maxWaitMs: config.BATCH_MAX_WAIT,
+  });
+  const sseClients = new Gauge({
+    name: 'sse_clients',
+    help: 'Open Server-Sent Events streams',
+    registers: [registry],
+  });
 
   let stopping = false;
   let storeReady = false;
@@ -68,18 +96,39 @@ export async function startTracker({ config, logger, registry, broker, store, he
     logger,
     registry,
     isStopping: () => stopping,
-    readiness: () => ({ store: storeReady && store.isHealthy(), broker: broker.isConnected(), consumer: subscription !== undefined }),
+    readiness: () => ({
+      store: storeReady && store.isHealthy(),
+      broker: broker.isConnected(),
+      consumer: subscription !== undefined,
+    }),
   });
-  const routes = vehicleRoutes({ vehicles: ingestor.vehicles, store, feed, sseClients, heartbeatMs });
+  const routes = vehicleRoutes({
+    vehicles: ingestor.vehicles,
+    store,
+    feed,
+    sseClients,
+    heartbeatMs,
+  });
   app.use(routes.routes()).use(routes.allowedMethods());
   const server = await listen(app, config.PORT);
-  logger.info({ port: server.port, store: store.kind, broker: config.BROKER_URL ? config.BROKER_PROTOCOL : 'in-process' }, 'tracker listening');
+  logger.info(
+    {
+      port: server.port,
+      store: store.kind,
+      broker: config.BROKER_URL ? config.BROKER_PROTOCOL : 'in-process',
+    },
+    'tracker listening',
+  );
 
   await untilDone(() => store.init(), logger, 'store');
   await ingestor.load();
   storeReady = true;
   await broker.connect();
-  subscription = await broker.consume(config.QUEUE_NAME, positionHandler({ ingestor, metrics, logger }), { prefetch: config.PREFETCH });
+  subscription = await broker.consume(
+    config.QUEUE_NAME,
+    positionHandler({ ingestor, metrics, logger }),
+    { prefetch: config.PREFETCH },
+  );
   logger.info({ queue: config.QUEUE_NAME, vehicles: ingestor.vehicles.size }, 'tracker consuming');
 
   const sweeper = setInterval(() => {
@@ -105,7 +154,11 @@ export async function startTracker({ config, logger, registry, broker, store, he
   };
 }
 
-async function untilDone(operation: () => Promise<void>, logger: Logger, what: string): Promise<void> {
+async function untilDone(
+  operation: () => Promise<void>,
+  logger: Logger,
+  what: string,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await operation();

@@ -5,18 +5,37 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createBroker, createLogger, deadLetterQueue, REJECT_REASON_HEADER, type IncomingMessage } from '@fleetman/shared';
+import {
+  createBroker,
+  createLogger,
+  deadLetterQueue,
+  REJECT_REASON_HEADER,
+  type IncomingMessage,
+} from '@fleetman/shared';
 import { MongoStore } from '../src/service.js';
 import { eventually } from './support/eventually.js';
 import { requireServer, servers } from './support/servers.js';
 import { fixAt, startHarness, type Harness } from './support/tracker-harness.js';
 
-const logger = createLogger({ service: 'pipeline-test', level: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent' });
+const logger = createLogger({
+  service: 'pipeline-test',
+  level: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent',
+});
 const runId = `${Date.now().toString(36)}${process.pid}`;
 
 const brokers = [
-  { name: 'ActiveMQ Classic (AMQP 1.0)', server: 'activemq', url: 'TEST_ACTIVEMQ_URL', protocol: 'amqp-1.0' },
-  { name: 'RabbitMQ (AMQP 0-9-1)', server: 'rabbitmq', url: 'TEST_RABBITMQ_URL', protocol: 'amqp-0-9-1' },
+  {
+    name: 'ActiveMQ Classic (AMQP 1.0)',
+    server: 'activemq',
+    url: 'TEST_ACTIVEMQ_URL',
+    protocol: 'amqp-1.0',
+  },
+  {
+    name: 'RabbitMQ (AMQP 0-9-1)',
+    server: 'rabbitmq',
+    url: 'TEST_RABBITMQ_URL',
+    protocol: 'amqp-0-9-1',
+  },
 ] as const;
 
 for (const spec of brokers) {
@@ -27,21 +46,39 @@ for (const spec of brokers) {
 
     before(async () => {
       const brokerUrl = requireServer(spec.url);
-      store = new MongoStore({ url: requireServer('TEST_MONGO_URL'), database, retention: 'auto', retentionMs: 86_400_000, logger });
+      store = new MongoStore({
+        url: requireServer('TEST_MONGO_URL'),
+        database,
+        retention: 'auto',
+        retentionMs: 86_400_000,
+        logger,
+      });
       const broker = createBroker({ url: brokerUrl, protocol: spec.protocol, logger });
-      h = await startHarness({ broker, store, env: { QUEUE_NAME: `positions.${spec.server}.${runId}`, PREFETCH: '50' } });
+      h = await startHarness({
+        broker,
+        store,
+        env: { QUEUE_NAME: `positions.${spec.server}.${runId}`, PREFETCH: '50' },
+      });
     });
     after(() => h?.stop());
 
-    const stored = async (vehicle: string) => (await store.history(vehicle, { limit: 10_000 })).length;
+    const stored = async (vehicle: string) =>
+      (await store.history(vehicle, { limit: 10_000 })).length;
 
     test('fixes flow broker → tracker → store → REST', async () => {
       for (let s = 0; s < 20; s++) await h.publish(fixAt('flow', s, s * 10));
       await eventually(async () => (await stored('flow')) === 20, 20_000);
-      const vehicle = (await (await fetch(`${h.url}/vehicles/flow`)).json()) as { speed: number; status: string };
+      const vehicle = (await (await fetch(`${h.url}/vehicles/flow`)).json()) as {
+        speed: number;
+        status: string;
+      };
       assert.ok(vehicle.speed > 8 && vehicle.speed <= 10.01, `speed ${vehicle.speed}`);
       assert.equal(vehicle.status, 'moving');
-      assert.equal(store.retention, 'sweep', 'FerretDB has no TTL indexes: retention falls back to the sweep');
+      assert.equal(
+        store.retention,
+        'sweep',
+        'FerretDB has no TTL indexes: retention falls back to the sweep',
+      );
     });
 
     test('poison messages are dead-lettered with their reason while good ones keep flowing', async () => {
@@ -52,11 +89,18 @@ for (const spec of brokers) {
       });
       await h.publish(Buffer.from('{"vehicle": "poison", "lat": "north"'));
       await h.publish(fixAt('after-poison', 0, 0));
-      await h.publish(Buffer.from(JSON.stringify({ vehicle: 'poison', lat: 1, lng: 2, time: '2999-01-01T00:00:00Z' })));
+      await h.publish(
+        Buffer.from(
+          JSON.stringify({ vehicle: 'poison', lat: 1, lng: 2, time: '2999-01-01T00:00:00Z' }),
+        ),
+      );
       await h.publish(fixAt('after-poison', 1, 5));
       await eventually(() => dead.length === 2, 20_000);
       await eventually(async () => (await stored('after-poison')) === 2, 20_000);
-      assert.deepEqual(dead.map((m) => String(m.headers[REJECT_REASON_HEADER]).split(':')[0]).sort(), ['absurd_time', 'malformed']);
+      assert.deepEqual(
+        dead.map((m) => String(m.headers[REJECT_REASON_HEADER]).split(':')[0]).sort(),
+        ['absurd_time', 'malformed'],
+      );
       await sub.cancel();
     });
 
@@ -73,7 +117,11 @@ for (const spec of brokers) {
       await publishing;
       await eventually(async () => (await stored('restart')) === total, 60_000, 250);
       const history = await store.history('restart', { limit: total });
-      assert.equal(new Set(history.map((r) => r.time.getTime())).size, total, 'each fix stored exactly once');
+      assert.equal(
+        new Set(history.map((r) => r.time.getTime())).size,
+        total,
+        'each fix stored exactly once',
+      );
     });
 
     test('a database outage holds acknowledgements; nothing is lost when it returns', async () => {
@@ -85,7 +133,11 @@ for (const spec of brokers) {
         await eventually(async () => (await fetch(`${h.url}/readyz`)).status === 503, 20_000);
         const consumed = await h.metric('positions_consumed_total');
         await new Promise((resolve) => setTimeout(resolve, 1000));
-        assert.equal(await h.metric('positions_consumed_total'), consumed, 'nothing acknowledged while the database is down');
+        assert.equal(
+          await h.metric('positions_consumed_total'),
+          consumed,
+          'nothing acknowledged while the database is down',
+        );
       } finally {
         await servers('start', 'ferretdb');
       }

@@ -30,9 +30,19 @@ describe('position-tracker (in-process broker, memory store)', () => {
     }
     const vehicles = await eventually(async () => {
       const { body } = await getJson(`${h.url}/vehicles`);
-      return body.length === 2 && body.every((v: Point) => v.time === fixAt('a', 9, 0).time.toISOString()) && body;
+      return (
+        body.length === 2 &&
+        body.every((v: Point) => v.time === fixAt('a', 9, 0).time.toISOString()) &&
+        body
+      );
     });
-    const [a, b] = vehicles as Array<{ id: string; speed: number; status: string; heading: number; name: string }>;
+    const [a, b] = vehicles as Array<{
+      id: string;
+      speed: number;
+      status: string;
+      heading: number;
+      name: string;
+    }>;
     assert.equal(a?.id, 'a');
     assert.equal(a?.name, 'Van a');
     assert.ok(a!.speed > 10 && a!.speed <= 12, `speed ${a?.speed}`);
@@ -56,11 +66,23 @@ describe('position-tracker (in-process broker, memory store)', () => {
     const times = all.body.map((p: Point) => p.time);
     assert.deepEqual([...times].sort(), times);
     const newest = await getJson(`${h.url}/vehicles/a/history?limit=3`);
-    assert.deepEqual(newest.body.map((p: Point) => p.time), times.slice(-3));
-    const from = await getJson(`${h.url}/vehicles/a/history?from=${encodeURIComponent(times[2])}&limit=2`);
-    assert.deepEqual(from.body.map((p: Point) => p.time), times.slice(2, 4));
+    assert.deepEqual(
+      newest.body.map((p: Point) => p.time),
+      times.slice(-3),
+    );
+    const from = await getJson(
+      `${h.url}/vehicles/a/history?from=${encodeURIComponent(times[2])}&limit=2`,
+    );
+    assert.deepEqual(
+      from.body.map((p: Point) => p.time),
+      times.slice(2, 4),
+    );
     const geo = await getJson(`${h.url}/vehicles/a/history?format=geojson`);
-    assert.equal((geo.body as unknown as { features: Array<{ geometry: { coordinates: unknown[] } }> }).features[0]?.geometry.coordinates.length, 10);
+    assert.equal(
+      (geo.body as unknown as { features: Array<{ geometry: { coordinates: unknown[] } }> })
+        .features[0]?.geometry.coordinates.length,
+      10,
+    );
     const gpx = await fetch(`${h.url}/vehicles/a/history?format=gpx`);
     assert.match(gpx.headers.get('content-type') ?? '', /gpx/);
     assert.equal(((await gpx.text()).match(/<trkpt /g) ?? []).length, 10);
@@ -76,13 +98,26 @@ describe('position-tracker (in-process broker, memory store)', () => {
       return { kind: 'ack' };
     });
     await h.publish(Buffer.from('not json'));
-    await h.publish(Buffer.from(JSON.stringify({ vehicle: 'c', lat: 95, lng: 0, time: new Date().toISOString() })));
+    await h.publish(
+      Buffer.from(
+        JSON.stringify({ vehicle: 'c', lat: 95, lng: 0, time: new Date().toISOString() }),
+      ),
+    );
     await h.publish(fixAt('c', 0, 0));
     await eventually(() => dead.length === 2);
     await eventually(async () => (await getJson(`${h.url}/vehicles/c`)).status === 200);
-    assert.deepEqual(dead.map((m) => String(m.headers[REJECT_REASON_HEADER]).split(':')[0]).sort(), ['bad_coordinates', 'malformed']);
-    assert.ok(dead.some((m) => m.body.toString() === 'not json'), 'the original body is kept for inspection');
-    assert.match(await h.metric('positions_rejected_total'), /positions_rejected_total\{reason="malformed"\} 1/);
+    assert.deepEqual(
+      dead.map((m) => String(m.headers[REJECT_REASON_HEADER]).split(':')[0]).sort(),
+      ['bad_coordinates', 'malformed'],
+    );
+    assert.ok(
+      dead.some((m) => m.body.toString() === 'not json'),
+      'the original body is kept for inspection',
+    );
+    assert.match(
+      await h.metric('positions_rejected_total'),
+      /positions_rejected_total\{reason="malformed"\} 1/,
+    );
     await sub.cancel();
   });
 
@@ -91,7 +126,9 @@ describe('position-tracker (in-process broker, memory store)', () => {
     await h.publish(fixAt('d', 0, 0));
     await h.publish(fixAt('d', 1, 5));
     await eventually(async () => (await getJson(`${h.url}/vehicles/d/history`)).body.length === 2);
-    await eventually(async () => /positions_duplicate_total 1/.test(await h.metric('positions_duplicate_total')));
+    await eventually(async () =>
+      /positions_duplicate_total 1/.test(await h.metric('positions_duplicate_total')),
+    );
   });
 
   test('live stream: snapshot for a new client, live events with increasing ids, resume with Last-Event-ID', async () => {
@@ -111,22 +148,45 @@ describe('position-tracker (in-process broker, memory store)', () => {
     await h.publish(fixAt('e', 2, 20));
     await h.publish(fixAt('e', 3, 30));
     const resumed = await readSse(`${h.url}/stream`, { 'last-event-id': live[0]!.id! });
-    const got = await resumed.until((events) => events.filter((e) => e.event === 'position').length >= 3);
+    const got = await resumed.until(
+      (events) => events.filter((e) => e.event === 'position').length >= 3,
+    );
     resumed.close();
     const times = got.map((e) => (JSON.parse(e.data) as { time: string }).time);
-    assert.deepEqual(times.slice(0, 3), [1, 2, 3].map((s) => fixAt('e', s, 0).time.toISOString()));
-    assert.ok(got.every((e) => e.event === 'position'), 'no snapshot when resuming');
+    assert.deepEqual(
+      times.slice(0, 3),
+      [1, 2, 3].map((s) => fixAt('e', s, 0).time.toISOString()),
+    );
+    assert.ok(
+      got.every((e) => e.event === 'position'),
+      'no snapshot when resuming',
+    );
   });
 
   test('health: livez, readyz with checks, metrics with the contract names', async () => {
     assert.equal((await fetch(`${h.url}/livez`)).status, 200);
     const ready = await getJson(`${h.url}/readyz`);
     assert.equal(ready.status, 200);
-    assert.deepEqual((ready.body as unknown as { checks: object }).checks, { store: true, broker: true, consumer: true });
+    assert.deepEqual((ready.body as unknown as { checks: object }).checks, {
+      store: true,
+      broker: true,
+      consumer: true,
+    });
     const text = await (await fetch(`${h.url}/metrics`)).text();
-    for (const name of ['positions_consumed_total', 'position_e2e_latency_seconds_bucket', 'vehicles_tracked', 'sse_clients', 'http_requests_total', 'process_cpu_seconds_total']) {
+    for (const name of [
+      'positions_consumed_total',
+      'position_e2e_latency_seconds_bucket',
+      'vehicles_tracked',
+      'sse_clients',
+      'http_requests_total',
+      'process_cpu_seconds_total',
+    ]) {
       assert.match(text, new RegExp(`^${name}`, 'm'), name);
     }
-    assert.match(text, /http_requests_total\{method="GET",route="\/vehicles\/:id",status="404"\}/, 'route templates, not raw paths');
+    assert.match(
+      text,
+      /http_requests_total\{method="GET",route="\/vehicles\/:id",status="404"\}/,
+      'route templates, not raw paths',
+    );
   });
 });

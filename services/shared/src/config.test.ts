@@ -27,7 +27,15 @@ test('defaults apply when variables are unset or empty', () => {
   const config = loadConfig(schema, { VEHICLES: '' });
   assert.deepEqual(
     { ...config },
-    { PORT: 8080, VEHICLES: 20, SPEEDUP: 1, BROKER_URL: undefined, BROKER_PROTOCOL: 'amqp-1.0', TIMEOUT: 5000, DEBUG: false },
+    {
+      PORT: 8080,
+      VEHICLES: 20,
+      SPEEDUP: 1,
+      BROKER_URL: undefined,
+      BROKER_PROTOCOL: 'amqp-1.0',
+      TIMEOUT: 5000,
+      DEBUG: false,
+    },
   );
 });
 
@@ -50,12 +58,27 @@ test('values are parsed and typed', () => {
 });
 
 test('a bad value names the variable and the reason in one line', () => {
-  assert.equal(failure({ VEHICLES: 'abc' }), 'VEHICLES: must be an integer between 1 and 100, got "abc"');
-  assert.equal(failure({ VEHICLES: '1.5' }), 'VEHICLES: must be an integer between 1 and 100, got "1.5"');
-  assert.equal(failure({ PORT: '70000' }), 'PORT: must be an integer between 0 and 65535, got "70000"');
-  assert.equal(failure({ BROKER_PROTOCOL: 'mqtt' }), 'BROKER_PROTOCOL: must be one of amqp-1.0, amqp-0-9-1, got "mqtt"');
+  assert.equal(
+    failure({ VEHICLES: 'abc' }),
+    'VEHICLES: must be an integer between 1 and 100, got "abc"',
+  );
+  assert.equal(
+    failure({ VEHICLES: '1.5' }),
+    'VEHICLES: must be an integer between 1 and 100, got "1.5"',
+  );
+  assert.equal(
+    failure({ PORT: '70000' }),
+    'PORT: must be an integer between 0 and 65535, got "70000"',
+  );
+  assert.equal(
+    failure({ BROKER_PROTOCOL: 'mqtt' }),
+    'BROKER_PROTOCOL: must be one of amqp-1.0, amqp-0-9-1, got "mqtt"',
+  );
   assert.equal(failure({ BROKER_URL: 'http://x' }), 'BROKER_URL: must use amqp or amqps, got http');
-  assert.equal(failure({ TIMEOUT: 'soon' }), 'TIMEOUT: must be a duration like 500ms, 10s or 2m within bounds, got "soon"');
+  assert.equal(
+    failure({ TIMEOUT: 'soon' }),
+    'TIMEOUT: must be a duration like 500ms, 10s or 2m within bounds, got "soon"',
+  );
   assert.equal(failure({ DEBUG: 'maybe' }), 'DEBUG: must be true or false, got "maybe"');
   for (const message of [failure({ SPEEDUP: '0' })]) assert.doesNotMatch(message, /\n/);
 });

@@ -32,7 +32,8 @@ export function loadConfig<S extends Schema>(
   return Object.freeze(out) as ConfigOf<S>;
 }
 
-const shown = (raw: string): string => JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw);
+const shown = (raw: string): string =>
+  JSON.stringify(raw.length > 60 ? `${raw.slice(0, 57)}...` : raw);
 
 interface NumberOptions<D> {
   default: D;
@@ -48,8 +49,14 @@ function numberParser<D extends number | undefined>(
     if (raw === undefined) return fallback;
     const value = Number(raw);
     const kind = integer ? 'an integer' : 'a number';
-    if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
-      const range = Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : '';
+    if (
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    ) {
+      const range =
+        Number.isFinite(min) || Number.isFinite(max) ? ` between ${min} and ${max}` : '';
       throw new ConfigError(name, `must be ${kind}${range}, got ${shown(raw)}`);
     }
     return value;
@@ -72,7 +79,9 @@ export const env = {
   number(options: NumberOptions<number>): Parser<number> {
     return numberParser(false, options);
   },
-  optionalNumber(options: Omit<NumberOptions<undefined>, 'default'> = {}): Parser<number | undefined> {
+  optionalNumber(
+    options: Omit<NumberOptions<undefined>, 'default'> = {},
+  ): Parser<number | undefined> {
     return numberParser(false, { ...options, default: undefined });
   },
   port(fallback: number): Parser<number> {
@@ -130,12 +139,20 @@ export const env = {
       const text = raw ?? options.default;
       const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text);
       const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-      const value = match ? Number(match[1]) * factor[(match[2] ?? 'ms') as keyof typeof factor] : NaN;
-      if (!Number.isFinite(value) || value < (options.min ?? 0) || value > (options.max ?? Infinity)) {
-        throw new ConfigError(name, `must be a duration like 500ms, 10s or 2m within bounds, got ${shown(text)}`);
+      const value = match
+        ? Number(match[1]) * factor[(match[2] ?? 'ms') as keyof typeof factor]
+        : NaN;
+      if (
+        !Number.isFinite(value) ||
+        value < (options.min ?? 0) ||
+        value > (options.max ?? Infinity)
+      ) {
+        throw new ConfigError(
+          name,
+          `must be a duration like 500ms, 10s or 2m within bounds, got ${shown(text)}`,
+        );
       }
       return value;
     };
   },
 };
-

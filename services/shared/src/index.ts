@@ -1,5 +1,12 @@
 export { redactUrl } from './redact.js';
-export { ConfigError, env, loadConfig, type ConfigOf, type LogLevel, type Parser } from './config.js';
+export {
+  ConfigError,
+  env,
+  loadConfig,
+  type ConfigOf,
+  type LogLevel,
+  type Parser,
+} from './config.js';
 export { createLogger, type Logger, type LoggerOptions } from './logger.js';
 export { createRegistry, Counter, Gauge, Histogram, Registry, LATENCY_BUCKETS } from './metrics.js';
 export { AppError } from './http/app-error.js';

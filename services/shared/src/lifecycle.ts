@@ -59,7 +59,8 @@ export class Lifecycle {
           Promise.resolve(stop()).then(() => 'ok' as const),
           sleep(stepTimeoutMs).then(() => 'timeout' as const),
         ]);
-        if (outcome === 'timeout') logger.warn({ step: name, timeoutMs: stepTimeoutMs }, 'shutdown step timed out');
+        if (outcome === 'timeout')
+          logger.warn({ step: name, timeoutMs: stepTimeoutMs }, 'shutdown step timed out');
       } catch (err) {
         logger.error({ err, step: name }, 'shutdown step failed');
       }

@@ -17,7 +17,12 @@ export interface LoggerOptions {
  * need no number mapping, `service`/`version` on every line, credentials redacted wherever
  * they appear in structured fields.
  */
-export function createLogger({ service, version = '0.0.0', level = 'info', destination }: LoggerOptions): Logger {
+export function createLogger({
+  service,
+  version = '0.0.0',
+  level = 'info',
+  destination,
+}: LoggerOptions): Logger {
   return pino(
     {
       level,

@@ -10,7 +10,9 @@ export function runMain(start: () => Promise<unknown>): void {
       process.stderr.write(`Configuration error: ${err.message}\n`);
       process.exit(78);
     }
-    process.stderr.write(`${JSON.stringify({ level: 'fatal', time: Date.now(), msg: 'fatal error', err: describe(err) })}\n`);
+    process.stderr.write(
+      `${JSON.stringify({ level: 'fatal', time: Date.now(), msg: 'fatal error', err: describe(err) })}\n`,
+    );
     process.exit(1);
   };
   process.on('unhandledRejection', die);

@@ -36,7 +36,9 @@ export class MongoStore implements PositionStore {
   retention: 'ttl' | 'sweep' = 'sweep';
 
   constructor(private readonly options: MongoStoreOptions) {
-    const auth = options.username ? { auth: { username: options.username, password: options.password ?? '' } } : {};
+    const auth = options.username
+      ? { auth: { username: options.username, password: options.password ?? '' } }
+      : {};
     this.#client = new MongoClient(options.url, {
       ...auth,
       serverSelectionTimeoutMS: 5_000,
@@ -52,11 +54,18 @@ export class MongoStore implements PositionStore {
 
   async init(): Promise<void> {
     await this.#client.connect();
-    await this.#positions.createIndex({ vehicle: 1, time: 1 }, { unique: true, name: 'vehicle_time' });
-    this.retention = this.options.retention === 'auto' ? await this.#detectRetention() : this.options.retention;
+    await this.#positions.createIndex(
+      { vehicle: 1, time: 1 },
+      { unique: true, name: 'vehicle_time' },
+    );
+    this.retention =
+      this.options.retention === 'auto' ? await this.#detectRetention() : this.options.retention;
     if (this.retention === 'ttl') await this.#ensureTtl();
     this.#healthy = true;
-    this.options.logger.info({ database: this.#db.databaseName, retention: this.retention }, 'store ready');
+    this.options.logger.info(
+      { database: this.#db.databaseName, retention: this.retention },
+      'store ready',
+    );
   }
 
   async #detectRetention(): Promise<'ttl' | 'sweep'> {
@@ -71,7 +80,10 @@ export class MongoStore implements PositionStore {
     } catch (err) {
       // The index exists with another expiry: change it in place rather than drop and rebuild.
       if ((err as { codeName?: string }).codeName !== 'IndexOptionsConflict') throw err;
-      await this.#db.command({ collMod: 'positions', index: { name: 'retention', expireAfterSeconds } });
+      await this.#db.command({
+        collMod: 'positions',
+        index: { name: 'retention', expireAfterSeconds },
+      });
     }
   }
 
@@ -80,15 +92,20 @@ export class MongoStore implements PositionStore {
     const fresh = records.map(() => true);
     try {
       // Copies: the driver adds _id to the objects it inserts.
-      await this.#positions.insertMany(records.map((record) => ({ ...record })), { ordered: false });
+      await this.#positions.insertMany(
+        records.map((record) => ({ ...record })),
+        { ordered: false },
+      );
     } catch (err) {
       // Only "every record is either inserted or a duplicate" is a success. A connection failure
       // also arrives as a MongoBulkWriteError, with no write errors: treating that as success
       // would acknowledge fixes that were never stored.
       if (!(err instanceof MongoBulkWriteError)) throw this.#failed(err);
       const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-      const onlyDuplicates = errors.length > 0 && errors.every((writeError) => writeError.code === DUPLICATE_KEY);
-      if (!onlyDuplicates || err.insertedCount + errors.length !== records.length) throw this.#failed(err);
+      const onlyDuplicates =
+        errors.length > 0 && errors.every((writeError) => writeError.code === DUPLICATE_KEY);
+      if (!onlyDuplicates || err.insertedCount + errors.length !== records.length)
+        throw this.#failed(err);
       for (const writeError of errors) fresh[writeError.index] = false;
     }
     this.#healthy = true;
@@ -99,7 +116,9 @@ export class MongoStore implements PositionStore {
     if (states.length === 0) return;
     try {
       await this.#vehicles.bulkWrite(
-        states.map(({ id, ...rest }) => ({ replaceOne: { filter: { _id: id }, replacement: rest, upsert: true } })),
+        states.map(({ id, ...rest }) => ({
+          replaceOne: { filter: { _id: id }, replacement: rest, upsert: true },
+        })),
         { ordered: false },
       );
     } catch (err) {
@@ -116,8 +135,13 @@ export class MongoStore implements PositionStore {
     const time = { ...(from ? { $gte: from } : {}), ...(to ? { $lte: to } : {}) };
     const filter = { vehicle, ...(from || to ? { time } : {}) };
     const projection = { _id: 0 } as const;
-    if (from) return this.#positions.find(filter, { projection }).sort({ time: 1 }).limit(limit).toArray();
-    const newest = await this.#positions.find(filter, { projection }).sort({ time: -1 }).limit(limit).toArray();
+    if (from)
+      return this.#positions.find(filter, { projection }).sort({ time: 1 }).limit(limit).toArray();
+    const newest = await this.#positions
+      .find(filter, { projection })
+      .sort({ time: -1 })
+      .limit(limit)
+      .toArray();
     return newest.reverse();
   }
 

@@ -6,7 +6,10 @@ import { inverse } from './geodesy.js';
 // (Karney) for the others, both on WGS-84 / the stated ellipsoid.
 test("Flinders Peak → Buninyong (Vincenty's published example, WGS-84 per GeographicLib)", () => {
   const dms = (d: number, m: number, s: number) => d + m / 60 + s / 3600;
-  const result = inverse({ lat: -dms(37, 57, 3.72030), lng: dms(144, 25, 29.52440) }, { lat: -dms(37, 39, 10.15610), lng: dms(143, 55, 35.38390) });
+  const result = inverse(
+    { lat: -dms(37, 57, 3.7203), lng: dms(144, 25, 29.5244) },
+    { lat: -dms(37, 39, 10.1561), lng: dms(143, 55, 35.3839) },
+  );
   assert.ok(Math.abs(result.distance - 54972.271) < 0.01, `distance ${result.distance}`);
   assert.ok(Math.abs(result.bearing - dms(306, 52, 5.37)) < 1 / 3600, `bearing ${result.bearing}`);
 });
@@ -28,8 +31,13 @@ test('a short hop in Gothenburg: 100 m west is bearing 270', () => {
   // Closed form for the parallel's radius on WGS-84: a·cosφ / √(1 − e²·sin²φ); over 100 m the
   // geodesic and the parallel differ by far less than the tolerance.
   const phi = (57.7 * Math.PI) / 180;
-  const metresPerDegree = ((Math.PI / 180) * 6_378_137 * Math.cos(phi)) / Math.sqrt(1 - 0.00669437999014 * Math.sin(phi) ** 2);
-  const result = inverse({ lat: 57.7, lng: 11.97 }, { lat: 57.7, lng: 11.97 - 100 / metresPerDegree });
+  const metresPerDegree =
+    ((Math.PI / 180) * 6_378_137 * Math.cos(phi)) /
+    Math.sqrt(1 - 0.00669437999014 * Math.sin(phi) ** 2);
+  const result = inverse(
+    { lat: 57.7, lng: 11.97 },
+    { lat: 57.7, lng: 11.97 - 100 / metresPerDegree },
+  );
   assert.ok(Math.abs(result.distance - 100) < 0.05, `distance ${result.distance}`);
   assert.ok(Math.abs(result.bearing - 270) < 0.01, `bearing ${result.bearing}`);
 });

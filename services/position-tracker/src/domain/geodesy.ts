@@ -50,7 +50,12 @@ export function inverse(from: LatLng, to: LatLng): Geodesic {
     cos2SigmaM = cosSqAlpha === 0 ? 0 : cosSigma - (2 * sinU1 * sinU2) / cosSqAlpha; // equatorial line
     const C = (F / 16) * cosSqAlpha * (4 + F * (4 - 3 * cosSqAlpha));
     const previous = lambda;
-    lambda = L + (1 - C) * F * sinAlpha * (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
+    lambda =
+      L +
+      (1 - C) *
+        F *
+        sinAlpha *
+        (sigma + C * sinSigma * (cos2SigmaM + C * cosSigma * (-1 + 2 * cos2SigmaM ** 2)));
     if (Math.abs(lambda - previous) < 1e-12) break;
   }
   // Near-antipodal points may not converge; vehicles never produce those between two fixes, and

@@ -6,7 +6,11 @@ import { advance, currentStatus, THRESHOLDS, type VehicleState } from './vehicle
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 // 1° of latitude at 57.7° N on WGS-84 is 111,337.9 m (meridian arc, GeographicLib); 10 m ≈ 8.9816e-5°.
 const METRE_LAT = 1 / 111_337.9;
-const fix = (seconds: number, northMetres: number, extra: Partial<PositionFix> = {}): PositionFix => ({
+const fix = (
+  seconds: number,
+  northMetres: number,
+  extra: Partial<PositionFix> = {},
+): PositionFix => ({
   vehicle: 'v1',
   name: 'Van 1',
   lat: 57.7 + northMetres * METRE_LAT,
@@ -51,7 +55,11 @@ test('a GPS jump (teleport) does not spike the speed', () => {
 
 test('GPS jitter under 3 m keeps the previous heading', () => {
   const moving = drive([fix(0, 0), fix(1, 10), fix(2, 20)]);
-  const jitter = advance(moving, { ...fix(3, 20), lng: 11.97 + 0.00002 }, new Date(T0 + 3000)).state;
+  const jitter = advance(
+    moving,
+    { ...fix(3, 20), lng: 11.97 + 0.00002 },
+    new Date(T0 + 3000),
+  ).state;
   assert.equal(jitter.heading, 0);
 });
 
@@ -68,7 +76,8 @@ test('status: moving → idle when it stops → parked after 5 minutes, with the
   const seen: Array<[string, number]> = [];
   for (const f of fixes) {
     state = advance(state, f, f.time).state;
-    if (seen.at(-1)?.[0] !== state.status) seen.push([state.status, (state.statusSince.getTime() - T0) / 1000]);
+    if (seen.at(-1)?.[0] !== state.status)
+      seen.push([state.status, (state.statusSince.getTime() - T0) / 1000]);
   }
   assert.deepEqual(
     seen.map(([status]) => status),
@@ -77,7 +86,10 @@ test('status: moving → idle when it stops → parked after 5 minutes, with the
   const idleSince = seen[2]![1];
   const parkedSince = seen[3]![1];
   assert.ok(idleSince > 3 && idleSince < 20, `idle since ${idleSince}`);
-  assert.ok(parkedSince - idleSince >= THRESHOLDS.parkedAfterMs / 1000 - 8, `parked after ${parkedSince - idleSince}`);
+  assert.ok(
+    parkedSince - idleSince >= THRESHOLDS.parkedAfterMs / 1000 - 8,
+    `parked after ${parkedSince - idleSince}`,
+  );
 });
 
 test('offline is derived from the last contact when read', () => {

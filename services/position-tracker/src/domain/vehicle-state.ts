@@ -43,13 +43,18 @@ export interface VehicleState {
   lastSeen: Date;
 }
 
-export type Advance = { kind: 'first' | 'advanced'; state: VehicleState } | { kind: 'stale'; state: VehicleState };
+export type Advance =
+  { kind: 'first' | 'advanced'; state: VehicleState } | { kind: 'stale'; state: VehicleState };
 
 /**
  * Folds one fix into a vehicle's state. Fixes not newer than the current one (duplicates,
  * out-of-order arrivals) are `stale`: history keeps them, the live state only notes the contact.
  */
-export function advance(previous: VehicleState | undefined, fix: PositionFix, receivedAt: Date): Advance {
+export function advance(
+  previous: VehicleState | undefined,
+  fix: PositionFix,
+  receivedAt: Date,
+): Advance {
   if (!previous) {
     const speed = fix.speed ?? 0;
     const status = speed >= THRESHOLDS.movingSpeed ? 'moving' : 'idle';
@@ -78,7 +83,10 @@ export function advance(previous: VehicleState | undefined, fix: PositionFix, re
   const measured = fix.speed ?? distance / (dtMs / 1000);
   const speed = smoothSpeed(previous.speed, measured, dtMs);
   const heading =
-    fix.heading ?? (distance >= THRESHOLDS.headingMinDistance && !Number.isNaN(bearing) ? bearing : previous.heading);
+    fix.heading ??
+    (distance >= THRESHOLDS.headingMinDistance && !Number.isNaN(bearing)
+      ? bearing
+      : previous.heading);
 
   const moving = speed >= THRESHOLDS.movingSpeed;
   const stationarySince = moving ? null : (previous.stationarySince ?? fix.time);
@@ -115,8 +123,12 @@ function smoothSpeed(previous: number, measured: number, dtMs: number): number {
 const round = (value: number) => Math.round(value * 100) / 100;
 
 /** The status as seen now: a vehicle silent for too long is offline whatever it last reported. */
-export function currentStatus(state: VehicleState, now: number): { status: VehicleStatus; statusSince: Date } {
-  if (now - state.lastSeen.getTime() > THRESHOLDS.offlineAfterMs) return { status: 'offline', statusSince: state.lastSeen };
+export function currentStatus(
+  state: VehicleState,
+  now: number,
+): { status: VehicleStatus; statusSince: Date } {
+  if (now - state.lastSeen.getTime() > THRESHOLDS.offlineAfterMs)
+    return { status: 'offline', statusSince: state.lastSeen };
   return { status: state.status, statusSince: state.statusSince };
 }
 

@@ -20,12 +20,18 @@ export function toGeoJson(vehicle: string, name: string, records: PositionRecord
 }
 
 const escapeXml = (text: string) =>
-  text.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string);
+  text.replace(
+    /[<>&'"]/g,
+    (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c] as string,
+  );
 
 /** GPX 1.1, the format the simulator replays, so a recorded trip can be fed back in. */
 export function toGpx(vehicle: string, name: string, records: PositionRecord[]): string {
   const points = records
-    .map((r) => `      <trkpt lat="${r.lat}" lon="${r.lng}"><time>${r.time.toISOString()}</time></trkpt>`)
+    .map(
+      (r) =>
+        `      <trkpt lat="${r.lat}" lon="${r.lng}"><time>${r.time.toISOString()}</time></trkpt>`,
+    )
     .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <gpx version="1.1" creator="Fleetman position-tracker" xmlns="http://www.topografix.com/GPX/1/1">

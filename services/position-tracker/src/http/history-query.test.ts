@@ -4,8 +4,18 @@ import { AppError } from '@fleetman/shared';
 import { parseHistoryQuery } from './history-query.js';
 
 test('defaults and valid values', () => {
-  assert.deepEqual(parseHistoryQuery({}), { from: undefined, to: undefined, limit: 1000, format: 'json' });
-  const parsed = parseHistoryQuery({ from: '2026-01-01T00:00:00Z', to: '1767229200000', limit: '5', format: 'gpx' });
+  assert.deepEqual(parseHistoryQuery({}), {
+    from: undefined,
+    to: undefined,
+    limit: 1000,
+    format: 'json',
+  });
+  const parsed = parseHistoryQuery({
+    from: '2026-01-01T00:00:00Z',
+    to: '1767229200000',
+    limit: '5',
+    format: 'gpx',
+  });
   assert.equal(parsed.from?.toISOString(), '2026-01-01T00:00:00.000Z');
   assert.equal(parsed.to?.toISOString(), '2026-01-01T01:00:00.000Z');
   assert.equal(parsed.limit, 5);

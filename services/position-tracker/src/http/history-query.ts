@@ -19,7 +19,8 @@ export function parseHistoryQuery(query: Query): HistoryQuery & { format: Histor
     const raw = single(name);
     if (raw === undefined) return undefined;
     const parsed = /^\d+$/.test(raw) ? new Date(Number(raw)) : new Date(raw);
-    if (Number.isNaN(parsed.getTime())) throw new AppError(400, 'bad_query', `${name} must be an ISO-8601 time or epoch ms`);
+    if (Number.isNaN(parsed.getTime()))
+      throw new AppError(400, 'bad_query', `${name} must be an ISO-8601 time or epoch ms`);
     return parsed;
   };
   const from = date('from');

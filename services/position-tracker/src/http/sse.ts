@@ -15,12 +15,19 @@ export interface SseStream {
 }
 
 /** Turns a Koa response into a Server-Sent Events stream (Koa guide: PassThrough body). */
-export function openSse(ctx: Context, { heartbeatMs = 15_000, maxBufferedBytes = 1 << 20, onClose }: SseStreamOptions = {}): SseStream {
+export function openSse(
+  ctx: Context,
+  { heartbeatMs = 15_000, maxBufferedBytes = 1 << 20, onClose }: SseStreamOptions = {},
+): SseStream {
   ctx.req.socket.setTimeout(0);
   ctx.req.socket.setNoDelay(true);
   ctx.req.socket.setKeepAlive(true);
   ctx.type = 'text/event-stream';
-  ctx.set({ 'Cache-Control': 'no-cache, no-transform', Connection: 'keep-alive', 'X-Accel-Buffering': 'no' });
+  ctx.set({
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
   const body = new PassThrough();
   ctx.status = 200;
   ctx.body = body;
@@ -46,7 +53,8 @@ export function openSse(ctx: Context, { heartbeatMs = 15_000, maxBufferedBytes =
   body.on('error', close);
   write('retry: 2000\n\n');
   return {
-    send: (id, event, data) => write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`),
+    send: (id, event, data) =>
+      write(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${data}\n\n`),
     close,
   };
 }

@@ -21,7 +21,13 @@ declare module 'koa' {
   }
 }
 
-export function vehicleRoutes({ vehicles, store, feed, sseClients, heartbeatMs }: VehicleRoutesDeps): Router {
+export function vehicleRoutes({
+  vehicles,
+  store,
+  feed,
+  sseClients,
+  heartbeatMs,
+}: VehicleRoutesDeps): Router {
   const router = new Router();
 
   // "Unknown vehicle" is decided here once for every /vehicles/:id route.
@@ -34,7 +40,9 @@ export function vehicleRoutes({ vehicles, store, feed, sseClients, heartbeatMs }
 
   router.get('/vehicles', (ctx) => {
     const now = Date.now();
-    ctx.body = [...vehicles.values()].map((state) => toView(state, now)).sort((a, b) => a.id.localeCompare(b.id));
+    ctx.body = [...vehicles.values()]
+      .map((state) => toView(state, now))
+      .sort((a, b) => a.id.localeCompare(b.id));
   });
 
   router.get('/vehicles/:id', (ctx) => {
@@ -53,7 +61,14 @@ export function vehicleRoutes({ vehicles, store, feed, sseClients, heartbeatMs }
       ctx.type = 'application/geo+json';
       ctx.body = toGeoJson(id, name, records);
     } else {
-      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy }) => ({ lat, lng, time, speed, heading, accuracy }));
+      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy }) => ({
+        lat,
+        lng,
+        time,
+        speed,
+        heading,
+        accuracy,
+      }));
     }
   });
 
@@ -62,7 +77,9 @@ export function vehicleRoutes({ vehicles, store, feed, sseClients, heartbeatMs }
    * client, or one whose gap the ring no longer covers, first gets the latest state of every vehicle.
    */
   router.get('/stream', (ctx) => {
-    const lastId = ctx.get('last-event-id') || (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
+    const lastId =
+      ctx.get('last-event-id') ||
+      (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const missed = /^\d+$/.test(lastId) ? feed.since(Number(lastId)) : undefined;
     let unsubscribe = () => {};
     const stream = openSse(ctx, {
@@ -78,9 +95,14 @@ export function vehicleRoutes({ vehicles, store, feed, sseClients, heartbeatMs }
     } else {
       const now = Date.now();
       const snapshotId = feed.lastSeq;
-      for (const state of vehicles.values()) stream.send(undefined, 'position', JSON.stringify(toView(state, now)));
+      for (const state of vehicles.values())
+        stream.send(undefined, 'position', JSON.stringify(toView(state, now)));
       // The id after the snapshot lets the client resume from here even before a live event arrives.
-      stream.send(snapshotId, 'snapshot-end', JSON.stringify({ seq: snapshotId, vehicles: vehicles.size }));
+      stream.send(
+        snapshotId,
+        'snapshot-end',
+        JSON.stringify({ seq: snapshotId, vehicles: vehicles.size }),
+      );
     }
     unsubscribe = feed.subscribe((event) => {
       stream.send(event.seq, 'position', event.data);

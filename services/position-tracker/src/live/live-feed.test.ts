@@ -18,8 +18,14 @@ test('since() returns exactly what a client missed while the ring still covers i
   const feed = new LiveFeed(4, 1);
   for (let i = 1; i <= 6; i++) feed.publish({ i });
   // Ring holds seqs 3..6.
-  assert.deepEqual(feed.since(4)?.map((e) => e.seq), [5, 6]);
-  assert.deepEqual(feed.since(2)?.map((e) => e.seq), [3, 4, 5, 6]);
+  assert.deepEqual(
+    feed.since(4)?.map((e) => e.seq),
+    [5, 6],
+  );
+  assert.deepEqual(
+    feed.since(2)?.map((e) => e.seq),
+    [3, 4, 5, 6],
+  );
   assert.deepEqual(feed.since(6), []);
   assert.equal(feed.since(1), undefined, 'seq 2 was overwritten: the client needs a snapshot');
   assert.equal(feed.since(99), undefined, 'an id from the future is not trusted');

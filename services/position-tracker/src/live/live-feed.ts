@@ -49,7 +49,8 @@ export class LiveFeed {
     const oldest = this.#next - this.#count;
     if (!Number.isSafeInteger(seq) || seq >= this.#next || seq < oldest - 1) return undefined;
     const missed: LiveEvent[] = [];
-    for (let s = seq + 1; s < this.#next; s++) missed.push(this.#ring[s % this.capacity] as LiveEvent);
+    for (let s = seq + 1; s < this.#next; s++)
+      missed.push(this.#ring[s % this.capacity] as LiveEvent);
     return missed;
   }
 

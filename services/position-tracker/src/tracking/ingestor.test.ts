@@ -30,17 +30,29 @@ const fix = (second: number, north = second * 10): PositionFix => ({
 function setup(store = new FlakyStore()) {
   const feed = new LiveFeed(100);
   const metrics = createTrackerMetrics(createRegistry(), () => ingestor.vehicles.size);
-  const ingestor = new Ingestor({ store, feed, metrics, logger: createLogger({ service: 't', level: 'silent' }), batchSize: 3, maxWaitMs: 5 });
+  const ingestor = new Ingestor({
+    store,
+    feed,
+    metrics,
+    logger: createLogger({ service: 't', level: 'silent' }),
+    batchSize: 3,
+    maxWaitMs: 5,
+  });
   return { store, feed, ingestor };
 }
 
 test('fixes are stored in batches and published in fix-time order per vehicle', async () => {
   const { store, feed, ingestor } = setup();
   const seen: number[] = [];
-  feed.subscribe((event) => seen.push(Date.parse((JSON.parse(event.data) as { time: string }).time)));
+  feed.subscribe((event) =>
+    seen.push(Date.parse((JSON.parse(event.data) as { time: string }).time)),
+  );
   // Submitted out of order within one batch.
   await Promise.all([ingestor.submit(fix(2)), ingestor.submit(fix(0)), ingestor.submit(fix(1))]);
-  assert.deepEqual(seen, [fix(0), fix(1), fix(2)].map((f) => f.time.getTime()));
+  assert.deepEqual(
+    seen,
+    [fix(0), fix(1), fix(2)].map((f) => f.time.getTime()),
+  );
   assert.equal((await store.history('v', { limit: 10 })).length, 3);
   assert.ok((ingestor.vehicles.get('v')?.speed ?? 0) > 0);
 });

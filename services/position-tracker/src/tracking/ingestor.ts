@@ -94,15 +94,21 @@ export class Ingestor {
     const { store, feed, metrics } = this.options;
     // Per vehicle in fix-time order, so speed and heading are computed between consecutive fixes.
     const ordered = [...batch].sort(
-      (a, b) => a.fix.vehicle.localeCompare(b.fix.vehicle) || a.fix.time.getTime() - b.fix.time.getTime(),
+      (a, b) =>
+        a.fix.vehicle.localeCompare(b.fix.vehicle) || a.fix.time.getTime() - b.fix.time.getTime(),
     );
     const next = new Map<string, VehicleState>();
     const advanced: VehicleState[] = [];
     const records: PositionRecord[] = ordered.map(({ fix, receivedAt }) => {
-      const step = advance(next.get(fix.vehicle) ?? this.vehicles.get(fix.vehicle), fix, receivedAt);
+      const step = advance(
+        next.get(fix.vehicle) ?? this.vehicles.get(fix.vehicle),
+        fix,
+        receivedAt,
+      );
       next.set(fix.vehicle, step.state);
       if (step.kind !== 'stale') advanced.push(step.state);
-      const computed = step.kind === 'stale' ? {} : { speed: step.state.speed, heading: step.state.heading };
+      const computed =
+        step.kind === 'stale' ? {} : { speed: step.state.speed, heading: step.state.heading };
       return { ...fix, ...computed, receivedAt };
     });
 
@@ -115,7 +121,10 @@ export class Ingestor {
     metrics.consumed.inc(batch.length);
     fresh.forEach((isNew, i) => {
       if (!isNew) metrics.duplicates.inc();
-      else metrics.e2eLatency.observe(Math.max(0, now - (records[i] as PositionRecord).time.getTime()) / 1000);
+      else
+        metrics.e2eLatency.observe(
+          Math.max(0, now - (records[i] as PositionRecord).time.getTime()) / 1000,
+        );
     });
   }
 
@@ -130,7 +139,8 @@ export class Ingestor {
         return result;
       } catch (err) {
         metrics.storeFailures.inc();
-        if (attempt === 0) logger.error({ err }, 'store failed, retrying; acknowledgements are held');
+        if (attempt === 0)
+          logger.error({ err }, 'store failed, retrying; acknowledgements are held');
         if (this.#stopped) throw err;
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
       }

@@ -1,4 +1,11 @@
-import { Counter, Gauge, Histogram, LATENCY_BUCKETS, REJECT_REASONS, type Registry } from '@fleetman/shared';
+import {
+  Counter,
+  Gauge,
+  Histogram,
+  LATENCY_BUCKETS,
+  REJECT_REASONS,
+  type Registry,
+} from '@fleetman/shared';
 
 export type TrackerMetrics = ReturnType<typeof createTrackerMetrics>;
 

@@ -6,15 +6,22 @@ const run = promisify(execFile);
 const script = fileURLToPath(new URL('../../../../scripts/servers.sh', import.meta.url));
 
 /** A real server's URL from the environment; a missing one fails the test run, never skips it. */
-export function requireServer(variable: 'TEST_ACTIVEMQ_URL' | 'TEST_RABBITMQ_URL' | 'TEST_MONGO_URL'): string {
+export function requireServer(
+  variable: 'TEST_ACTIVEMQ_URL' | 'TEST_RABBITMQ_URL' | 'TEST_MONGO_URL',
+): string {
   const url = process.env[variable];
   if (!url) {
-    throw new Error(`${variable} is not set: start the servers with 'bash scripts/servers.sh start' and eval 'bash scripts/servers.sh env'`);
+    throw new Error(
+      `${variable} is not set: start the servers with 'bash scripts/servers.sh start' and eval 'bash scripts/servers.sh env'`,
+    );
   }
   return url;
 }
 
 /** Drives the local servers (restart a broker mid-stream, stop the database) through servers.sh. */
-export async function servers(action: 'start' | 'stop' | 'restart', name: 'activemq' | 'rabbitmq' | 'ferretdb'): Promise<void> {
+export async function servers(
+  action: 'start' | 'stop' | 'restart',
+  name: 'activemq' | 'rabbitmq' | 'ferretdb',
+): Promise<void> {
   await run('bash', [script, action, name], { timeout: 180_000 });
 }

@@ -13,9 +13,15 @@ export interface SseReader {
   status: number;
 }
 
-export async function readSse(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
+export async function readSse(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<SseReader> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -64,7 +70,9 @@ export async function readSse(url: string, headers: Record<string, string> = {})
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`SSE condition not met within ${timeoutMs} ms; got ${events.length} events`));
+          reject(
+            new Error(`SSE condition not met within ${timeoutMs} ms; got ${events.length} events`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();

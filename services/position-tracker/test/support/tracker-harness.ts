@@ -1,5 +1,19 @@
-import { createBroker, createLogger, createRegistry, encodePosition, loadConfig, type Broker, type PositionFix } from '@fleetman/shared';
-import { MemoryStore, startTracker, trackerConfigSchema, type PositionStore, type RunningTracker } from '../../src/service.js';
+import {
+  createBroker,
+  createLogger,
+  createRegistry,
+  encodePosition,
+  loadConfig,
+  type Broker,
+  type PositionFix,
+} from '@fleetman/shared';
+import {
+  MemoryStore,
+  startTracker,
+  trackerConfigSchema,
+  type PositionStore,
+  type RunningTracker,
+} from '../../src/service.js';
 
 export interface Harness {
   tracker: RunningTracker;
@@ -16,10 +30,22 @@ export interface Harness {
  * A tracker on port 0 with the broker and store given (default: in-process broker + memory store).
  * Integration tests pass real ones.
  */
-export async function startHarness(options: { broker?: Broker; store?: PositionStore; env?: Record<string, string> } = {}): Promise<Harness> {
-  const queue = options.env?.QUEUE_NAME ?? `positions-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const config = loadConfig(trackerConfigSchema, { PORT: '0', QUEUE_NAME: queue, LOG_LEVEL: 'silent', BATCH_MAX_WAIT: '5ms', ...options.env });
-  const logger = createLogger({ service: 'position-tracker', level: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent' });
+export async function startHarness(
+  options: { broker?: Broker; store?: PositionStore; env?: Record<string, string> } = {},
+): Promise<Harness> {
+  const queue =
+    options.env?.QUEUE_NAME ?? `positions-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const config = loadConfig(trackerConfigSchema, {
+    PORT: '0',
+    QUEUE_NAME: queue,
+    LOG_LEVEL: 'silent',
+    BATCH_MAX_WAIT: '5ms',
+    ...options.env,
+  });
+  const logger = createLogger({
+    service: 'position-tracker',
+    level: (process.env.TEST_LOG_LEVEL as 'info' | undefined) ?? 'silent',
+  });
   const broker = options.broker ?? createBroker({ protocol: 'amqp-1.0', logger });
   const store = options.store ?? new MemoryStore();
   const registry = createRegistry();
@@ -30,7 +56,11 @@ export async function startHarness(options: { broker?: Broker; store?: PositionS
     store,
     queue,
     url: tracker.server.url,
-    publish: (fix) => broker.publish(queue, { body: Buffer.isBuffer(fix) ? fix : encodePosition(fix), contentType: 'application/json' }),
+    publish: (fix) =>
+      broker.publish(queue, {
+        body: Buffer.isBuffer(fix) ? fix : encodePosition(fix),
+        contentType: 'application/json',
+      }),
     metric: async (name) => {
       const text = await registry.metrics();
       return text

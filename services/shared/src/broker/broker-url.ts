@@ -57,4 +57,3 @@ export function resolveBrokerEndpoint(
     ...(password !== undefined && { password }),
   };
 }
-

@@ -18,7 +18,12 @@ export interface HttpAppOptions {
  * (id + logger), metrics, then the error handler (so metrics and logs see the final status), then
  * health routes. The service mounts its own routes after this.
  */
-export function createHttpApp({ logger, registry, readiness = () => ({}), isStopping = () => false }: HttpAppOptions): Koa {
+export function createHttpApp({
+  logger,
+  registry,
+  readiness = () => ({}),
+  isStopping = () => false,
+}: HttpAppOptions): Koa {
   const app = new Koa();
   app.proxy = true;
   app.silent = true;

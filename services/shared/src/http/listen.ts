@@ -10,7 +10,11 @@ export interface RunningServer {
   close(graceMs?: number): Promise<void>;
 }
 
-export async function listen(app: Koa, port: number, host = process.env.HOST ?? '0.0.0.0'): Promise<RunningServer> {
+export async function listen(
+  app: Koa,
+  port: number,
+  host = process.env.HOST ?? '0.0.0.0',
+): Promise<RunningServer> {
   const server = createServer(app.callback());
   // Behind nginx/ALB keep-alive, the server must outlive the proxy's idle timeout.
   server.keepAliveTimeout = 65_000;

@@ -31,7 +31,12 @@ export function requestContext({ logger }: { logger: Logger }): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       const quiet = ctx.path === '/livez' || ctx.path === '/readyz' || ctx.path === '/metrics';
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 };
+      const line = {
+        method: ctx.method,
+        path: ctx.path,
+        status: ctx.status,
+        ms: Math.round(ms * 10) / 10,
+      };
       if (quiet && ctx.status < 400) ctx.state.log.debug(line, 'request');
       else ctx.state.log.info(line, 'request');
     }

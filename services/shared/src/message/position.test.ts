@@ -1,14 +1,35 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodePosition, MAX_MESSAGE_BYTES, parsePositionMessage, type ParseResult } from './position.js';
+import {
+  encodePosition,
+  MAX_MESSAGE_BYTES,
+  parsePositionMessage,
+  type ParseResult,
+} from './position.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
-const parse = (value: unknown): ParseResult => parsePositionMessage(Buffer.from(JSON.stringify(value)), NOW);
-const good = { v: 1, vehicle: 'truck-1', name: 'Truck 1', lat: 57.7, lng: 11.97, time: '2026-01-01T11:59:00.000Z' };
+const parse = (value: unknown): ParseResult =>
+  parsePositionMessage(Buffer.from(JSON.stringify(value)), NOW);
+const good = {
+  v: 1,
+  vehicle: 'truck-1',
+  name: 'Truck 1',
+  lat: 57.7,
+  lng: 11.97,
+  time: '2026-01-01T11:59:00.000Z',
+};
 const reasonOf = (result: ParseResult): string => (result.ok ? 'ok' : result.reason);
 
 test('our v1 message round-trips through encode and parse', () => {
-  const fix = { vehicle: 'truck-1', name: 'Truck 1', lat: 57.7, lng: 11.97, time: new Date(NOW - 1000), speed: 12.5, heading: 90 };
+  const fix = {
+    vehicle: 'truck-1',
+    name: 'Truck 1',
+    lat: 57.7,
+    lng: 11.97,
+    time: new Date(NOW - 1000),
+    speed: 12.5,
+    heading: 90,
+  };
   const result = parsePositionMessage(encodePosition(fix), NOW);
   assert.ok(result.ok);
   assert.deepEqual(result.fix, fix);
@@ -16,7 +37,12 @@ test('our v1 message round-trips through encode and parse', () => {
 });
 
 test('the original Fleetman map message is accepted', () => {
-  const result = parse({ vehicle: 'City Truck', lat: '53.6462', long: '-1.7793', time: '2026-01-01T11:58:00.123+0000' });
+  const result = parse({
+    vehicle: 'City Truck',
+    lat: '53.6462',
+    long: '-1.7793',
+    time: '2026-01-01T11:58:00.123+0000',
+  });
   assert.ok(result.ok);
   assert.equal(result.format, 'legacy');
   assert.deepEqual(result.fix, {
@@ -49,9 +75,13 @@ test('each kind of bad input is rejected with its own reason', () => {
     ['bad_field', parse({ ...good, heading: 'north' })],
     ['bad_field', parse({ ...good, name: 42 })],
     ['unknown_shape', parse({ vehicle: 'x', lat: 1, long: 2, time: 't' })],
-    ['bad_coordinates', parse({ vehicle: 'x', lat: 'abc', long: '2', time: '2026-01-01T11:58:00.123+0000' })],
+    [
+      'bad_coordinates',
+      parse({ vehicle: 'x', lat: 'abc', long: '2', time: '2026-01-01T11:58:00.123+0000' }),
+    ],
   ];
-  for (const [expected, result] of cases) assert.equal(reasonOf(result), expected, JSON.stringify(result));
+  for (const [expected, result] of cases)
+    assert.equal(reasonOf(result), expected, JSON.stringify(result));
 });
 
 test('a fix a few minutes in the future (clock skew) is accepted, heading 360 wraps to 0', () => {

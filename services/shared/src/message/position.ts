@@ -44,14 +44,28 @@ export type ParseResult =
 export function encodePosition(fix: PositionFix): Buffer {
   const { vehicle, name, lat, lng, time, speed, heading, accuracy } = fix;
   return Buffer.from(
-    JSON.stringify({ v: POSITION_SCHEMA_VERSION, vehicle, name, lat, lng, time: time.toISOString(), speed, heading, accuracy }),
+    JSON.stringify({
+      v: POSITION_SCHEMA_VERSION,
+      vehicle,
+      name,
+      lat,
+      lng,
+      time: time.toISOString(),
+      speed,
+      heading,
+      accuracy,
+    }),
   );
 }
 
 const VEHICLE_ID = /^[\p{L}\p{N} _.:-]{1,64}$/u;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/;
 
-const reject = (reason: RejectReason, detail: string): ParseResult => ({ ok: false, reason, detail });
+const reject = (reason: RejectReason, detail: string): ParseResult => ({
+  ok: false,
+  reason,
+  detail,
+});
 
 export function parsePositionMessage(body: Buffer | string, now: number = Date.now()): ParseResult {
   const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
@@ -85,10 +99,17 @@ function parseV1(msg: Record<string, unknown>, now: number): ParseResult {
   }
   const coordinates = checkCoordinates(msg.lat, msg.lng);
   if (!coordinates.ok) return coordinates.result;
-  if (typeof msg.time !== 'string' || !ISO_UTC.test(msg.time)) return reject('bad_time', 'time must be ISO-8601 with a zone');
+  if (typeof msg.time !== 'string' || !ISO_UTC.test(msg.time))
+    return reject('bad_time', 'time must be ISO-8601 with a zone');
   const time = checkTime(parseIsoTime(msg.time), now);
   if (!time.ok) return time.result;
-  const fix: PositionFix = { vehicle: vehicle.id, name, lat: coordinates.lat, lng: coordinates.lng, time: time.time };
+  const fix: PositionFix = {
+    vehicle: vehicle.id,
+    name,
+    lat: coordinates.lat,
+    lng: coordinates.lng,
+    time: time.time,
+  };
   for (const [field, min, max] of [
     ['speed', 0, 150],
     ['heading', 0, 360],
@@ -114,13 +135,23 @@ function parseLegacy(msg: Record<string, unknown>, now: number): ParseResult {
   if (!vehicle.ok) return vehicle.result;
   const coordinates = checkCoordinates(toNumber(lat as string), toNumber(long as string));
   if (!coordinates.ok) return coordinates.result;
-  if (!ISO_UTC.test(time as string)) return reject('bad_time', "time must be yyyy-MM-dd'T'HH:mm:ss.SSSZ");
-  const checked = checkTime(parseIsoTime((time as string).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')), now);
+  if (!ISO_UTC.test(time as string))
+    return reject('bad_time', "time must be yyyy-MM-dd'T'HH:mm:ss.SSSZ");
+  const checked = checkTime(
+    parseIsoTime((time as string).replace(/([+-]\d{2})(\d{2})$/, '$1:$2')),
+    now,
+  );
   if (!checked.ok) return checked.result;
   return {
     ok: true,
     format: 'legacy',
-    fix: { vehicle: vehicle.id, name: vehicle.id, lat: coordinates.lat, lng: coordinates.lng, time: checked.time },
+    fix: {
+      vehicle: vehicle.id,
+      name: vehicle.id,
+      lat: coordinates.lat,
+      lng: coordinates.lng,
+      time: checked.time,
+    },
   };
 }
 
@@ -132,11 +163,15 @@ function parseIsoTime(text: string): number {
   return Date.parse(text);
 }
 
-const toNumber = (text: string): number => (/^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN);
+const toNumber = (text: string): number =>
+  /^\s*-?\d+(\.\d+)?\s*$/.test(text) ? Number(text) : NaN;
 
 function checkVehicle(raw: unknown): { ok: true; id: string } | { ok: false; result: ParseResult } {
   if (typeof raw === 'string' && VEHICLE_ID.test(raw)) return { ok: true, id: raw };
-  return { ok: false, result: reject('bad_vehicle', 'vehicle must be 1-64 letters, digits, spaces or _ . : -') };
+  return {
+    ok: false,
+    result: reject('bad_vehicle', 'vehicle must be 1-64 letters, digits, spaces or _ . : -'),
+  };
 }
 
 function checkCoordinates(
@@ -151,13 +186,26 @@ function checkCoordinates(
     Math.abs(lat) <= 90 &&
     Math.abs(lng) <= 180;
   if (valid) return { ok: true, lat, lng };
-  return { ok: false, result: reject('bad_coordinates', 'lat must be in [-90, 90] and lng in [-180, 180]') };
+  return {
+    ok: false,
+    result: reject('bad_coordinates', 'lat must be in [-90, 90] and lng in [-180, 180]'),
+  };
 }
 
-function checkTime(ms: number, now: number): { ok: true; time: Date } | { ok: false; result: ParseResult } {
-  if (!Number.isFinite(ms)) return { ok: false, result: reject('bad_time', 'time is not a real date') };
+function checkTime(
+  ms: number,
+  now: number,
+): { ok: true; time: Date } | { ok: false; result: ParseResult } {
+  if (!Number.isFinite(ms))
+    return { ok: false, result: reject('bad_time', 'time is not a real date') };
   if (ms > now + MAX_FUTURE_MS || ms < OLDEST_ACCEPTED) {
-    return { ok: false, result: reject('absurd_time', `time ${new Date(ms).toISOString()} is before 2000 or in the future`) };
+    return {
+      ok: false,
+      result: reject(
+        'absurd_time',
+        `time ${new Date(ms).toISOString()} is before 2000 or in the future`,
+      ),
+    };
   }
   return { ok: true, time: new Date(ms) };
 }
