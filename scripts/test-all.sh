@@ -17,7 +17,7 @@ step() {
   shift
   if "$@" >"$log" 2>&1; then
     local summary
-    summary=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
+    summary=$(grep -E '^([A-Za-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | tail -1)
     printf '%-14s ok   %4ss  %s\n' "$name" $((SECONDS - started)) "${summary:-}"
   else
     printf '%-14s FAIL %4ss  (log: %s)\n' "$name" $((SECONDS - started)) "$log"
@@ -25,7 +25,7 @@ step() {
     failures+=("$name")
   fi
   local counts
-  counts=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/^[A-Za-z-]+: //' | awk '{p+=$1; f+=$3} END {print p+0, f+0}')
+  counts=$(grep -E '^([A-Za-z0-9-]+: )?[0-9]+ passed, [0-9]+ failed' "$log" | sed -E 's/^[A-Za-z0-9-]+: //' | awk '{p+=$1; f+=$3} END {print p+0, f+0}')
   passed_total=$((passed_total + ${counts% *}))
   failed_total=$((failed_total + ${counts#* }))
 }
