@@ -33,7 +33,10 @@ if (!brokerUrl || !mongoUrl) {
   process.exit(2);
 }
 
-const logger = createLogger({ service: 'bench', level: 'warn' });
+const logger = createLogger({
+  service: 'bench',
+  level: (process.env.LOG_LEVEL as 'warn' | undefined) ?? 'warn',
+});
 const run = `${Date.now().toString(36)}`;
 const newBroker = (): Broker =>
   createBroker({ url: brokerUrl, protocol: 'amqp-1.0', logger, maxPendingPublishes: 2_000 });
@@ -152,8 +155,14 @@ async function trackerRuns(): Promise<{
   // Saturated: everything as fast as the broker takes it.
   const started = performance.now();
   await publishAll(producer, queue, MESSAGES);
-  while (storedAt.size < MESSAGES && performance.now() - started < 600_000)
+  let progress = performance.now();
+  while (storedAt.size < MESSAGES && performance.now() - started < 600_000) {
     await new Promise((r) => setTimeout(r, 20));
+    if (performance.now() - progress > 5_000) {
+      progress = performance.now();
+      console.error(`  … ${storedAt.size}/${MESSAGES} stored`);
+    }
+  }
   const sustained = storedAt.size / ((performance.now() - started) / 1000);
   let storedCount = 0;
   for (let v = 0; v < VEHICLES; v++)

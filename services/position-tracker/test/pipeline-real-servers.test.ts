@@ -57,7 +57,7 @@ for (const spec of brokers) {
       h = await startHarness({
         broker,
         store,
-        env: { QUEUE_NAME: `positions.${spec.server}.${runId}`, PREFETCH: '50' },
+        env: { QUEUE_NAME: `positions.${spec.server}.${runId}` },
       });
     });
     after(() => h?.stop());
@@ -78,6 +78,32 @@ for (const spec of brokers) {
         store.retention,
         'sweep',
         'FerretDB has no TTL indexes: retention falls back to the sweep',
+      );
+    });
+
+    test('a fleet of 200 vehicles: every batch updates the latest states of many vehicles', async () => {
+      // Regression: FerretDB hangs on one update command of ~90+ upserts of existing documents.
+      for (let round = 0; round < 3; round++) {
+        await Promise.all(
+          Array.from({ length: 200 }, (_, v) => h.publish(fixAt(`fleet-${v}`, round, round * 10))),
+        );
+      }
+      await eventually(async () => {
+        const vehicles = (await (await fetch(`${h.url}/vehicles`)).json()) as Array<{
+          id: string;
+          time: string;
+        }>;
+        const fleet = vehicles.filter((v) => v.id.startsWith('fleet-'));
+        return (
+          fleet.length === 200 && fleet.every((v) => v.time === fixAt('x', 2, 0).time.toISOString())
+        );
+      }, 30_000);
+      const restored = await store.loadVehicles();
+      assert.equal(
+        restored.filter(
+          (v) => v.id.startsWith('fleet-') && v.time.getTime() === fixAt('x', 2, 0).time.getTime(),
+        ).length,
+        200,
       );
     });
 
