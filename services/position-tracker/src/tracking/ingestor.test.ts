@@ -37,6 +37,7 @@ function setup(store = new FlakyStore()) {
     logger: createLogger({ service: 't', level: 'silent' }),
     batchSize: 3,
     maxWaitMs: 5,
+    checkpointMs: 50,
   });
   return { store, feed, ingestor };
 }
@@ -83,7 +84,29 @@ test('stop() during an outage rejects pending submits so the broker redelivers t
 test('load() rebuilds the hot map from the store', async () => {
   const first = setup();
   await first.ingestor.submit(fix(0));
+  await first.ingestor.stop(); // saves the last states
   const second = setup(first.store);
   await second.ingestor.load();
   assert.equal(second.ingestor.vehicles.get('v')?.time.getTime(), fix(0).time.getTime());
+});
+
+test('latest states are saved off the acknowledgement path, and a failed save is retried', async () => {
+  const store = new (class extends FlakyStore {
+    saves = 0;
+    failSaves = true;
+    override async saveVehicles(states: Parameters<MemoryStore['saveVehicles']>[0]): Promise<void> {
+      this.saves++;
+      if (this.failSaves) throw new Error('database unreachable');
+      return super.saveVehicles(states);
+    }
+  })();
+  const { ingestor } = setup(store);
+  await ingestor.submit(fix(0)); // acknowledged although saving states fails
+  assert.equal((await store.loadVehicles()).length, 0);
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.ok(store.saves >= 1, 'a checkpoint was attempted');
+  store.failSaves = false;
+  await new Promise((resolve) => setTimeout(resolve, 120));
+  assert.equal((await store.loadVehicles())[0]?.time.getTime(), fix(0).time.getTime());
+  await ingestor.stop();
 });

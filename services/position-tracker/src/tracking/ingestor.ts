@@ -2,6 +2,7 @@ import type { Logger, PositionFix } from '@fleetman/shared';
 import type { PositionRecord, PositionStore } from '../data/position-store.js';
 import { advance, toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';
+import { StateCheckpoint } from './state-checkpoint.js';
 import type { TrackerMetrics } from './tracker-metrics.js';
 
 interface Pending {
@@ -19,6 +20,8 @@ export interface IngestorOptions {
   batchSize?: number;
   /** …or when its oldest message has waited this long. */
   maxWaitMs?: number;
+  /** How often changed latest states are saved (they are not on the acknowledgement path). */
+  checkpointMs?: number;
 }
 
 export class IngestStoppedError extends Error {
@@ -41,10 +44,17 @@ export class Ingestor {
   #stopped = false;
   readonly #batchSize: number;
   readonly #maxWaitMs: number;
+  readonly #checkpoint: StateCheckpoint;
 
   constructor(private readonly options: IngestorOptions) {
     this.#batchSize = options.batchSize ?? 500;
     this.#maxWaitMs = options.maxWaitMs ?? 20;
+    this.#checkpoint = new StateCheckpoint({
+      store: options.store,
+      vehicles: this.vehicles,
+      logger: options.logger,
+      intervalMs: options.checkpointMs,
+    }).start();
   }
 
   /** Rebuilds the hot map from the store: GET /vehicles never scans history. */
@@ -61,11 +71,15 @@ export class Ingestor {
     });
   }
 
-  /** Writes what is pending, then stops; a batch stuck on a dead database is released instead. */
+  /**
+   * Writes what is pending and the last states, then stops; a batch stuck on a dead database is
+   * released instead.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#kick();
     await this.#flushing;
+    await this.#checkpoint.stop();
   }
 
   #kick(): void {
@@ -113,10 +127,12 @@ export class Ingestor {
     });
 
     const fresh = await this.#retry(() => store.insertPositions(records));
-    await this.#retry(() => store.saveVehicles([...next.values()]));
 
     const now = Date.now();
-    for (const [id, state] of next) this.vehicles.set(id, state);
+    for (const [id, state] of next) {
+      this.vehicles.set(id, state);
+      this.#checkpoint.mark(id);
+    }
     for (const state of advanced) feed.publish(toView(state, now));
     metrics.consumed.inc(batch.length);
     fresh.forEach((isNew, i) => {
