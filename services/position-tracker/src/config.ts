@@ -14,6 +14,8 @@ export const trackerConfigSchema = {
   HISTORY_RETENTION: env.duration({ default: '7d', min: 60_000 }),
   BATCH_SIZE: env.int({ default: 500, min: 1, max: 10_000 }),
   BATCH_MAX_WAIT: env.duration({ default: '20ms', min: 0, max: 10_000 }),
+  /** How often changed latest states are saved (off the acknowledgement path). */
+  STATE_CHECKPOINT: env.duration({ default: '5s', min: 100, max: 600_000 }),
   STREAM_BUFFER: env.int({ default: 10_000, min: 100, max: 1_000_000 }),
   SHUTDOWN_DRAIN: env.duration({ default: '0ms', max: 60_000 }),
 };

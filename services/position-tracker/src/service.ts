@@ -81,6 +81,7 @@ export async function startTracker({
     metrics,
     logger,
     batchSize: config.BATCH_SIZE,
+    checkpointMs: config.STATE_CHECKPOINT,
     maxWaitMs: config.BATCH_MAX_WAIT,
   });
   const sseClients = new Gauge({
