@@ -1,15 +1,11 @@
+import type { PositionFix } from '@fleetman/shared';
 import type { VehicleState } from '../domain/vehicle-state.js';
 
-/** One stored fix. `speed`/`heading` are the tracker's values at ingest (absent for late fixes). */
-export interface PositionRecord {
-  vehicle: string;
-  name: string;
-  lat: number;
-  lng: number;
-  time: Date;
-  speed?: number;
-  heading?: number;
-  accuracy?: number;
+/**
+ * One stored fix: the message's fields, with `speed`/`heading` the tracker's values at ingest
+ * (absent for late fixes), and when it arrived.
+ */
+export interface PositionRecord extends PositionFix {
   receivedAt: Date;
 }
 
