@@ -1,26 +1,16 @@
-import type { Logger } from 'pino';
 import { Amqp091Broker } from './amqp091.js';
 import { Amqp10Broker } from './amqp10.js';
-import type { BackoffOptions } from './backoff.js';
 import { InProcessBroker } from './in-process.js';
+import type { NetworkBrokerOptions } from './network-options.js';
 import type { Broker } from './types.js';
 
 export type BrokerProtocol = 'amqp-1.0' | 'amqp-0-9-1';
 
-export interface CreateBrokerOptions {
+/** The network adapters' settings (network-options.ts), with the URL optional and a protocol. */
+export interface CreateBrokerOptions extends Omit<NetworkBrokerOptions, 'url'> {
   /** Unset: the embedded in-process broker (local runs). */
   url?: string;
   protocol: BrokerProtocol;
-  /** Override the URL's credentials (URL in a ConfigMap, credentials in a Secret). */
-  username?: string;
-  password?: string;
-  logger: Logger;
-  /** Tuning; the defaults suit production. */
-  backoff?: BackoffOptions;
-  connectTimeoutMs?: number;
-  maxPendingPublishes?: number;
-  redeliveryDelayMs?: number;
-  drainTimeoutMs?: number;
 }
 
 /** Picks the adapter for the configuration: in-process, AMQP 1.0 (ActiveMQ) or 0-9-1 (RabbitMQ). */
