@@ -5,7 +5,7 @@
  *   2. raw store: batched inserts of position records;
  *   3. tracker, saturated: sustained positions/s from first publish to last stored, loss check;
  *   4. tracker at a fixed rate (half the sustained one): latency fix → stored → on the SSE stream.
- * Needs the servers (bash scripts/servers.sh start; eval "$(bash scripts/servers.sh env)").
+ * Needs the servers (bash scripts/dev-servers/servers.sh start; eval "$(bash scripts/dev-servers/servers.sh env)").
  * Sizes: BENCH_MESSAGES (default 20000), BENCH_VEHICLES (1000), BENCH_LATENCY_SECONDS (15).
  */
 import { performance } from 'node:perf_hooks';
@@ -29,7 +29,7 @@ const brokerUrl = process.env.TEST_ACTIVEMQ_URL;
 const mongoUrl = process.env.TEST_MONGO_URL;
 if (!brokerUrl || !mongoUrl) {
   console.error(
-    'bench:pipeline needs TEST_ACTIVEMQ_URL and TEST_MONGO_URL: bash scripts/servers.sh start && eval "$(bash scripts/servers.sh env)"',
+    'bench:pipeline needs TEST_ACTIVEMQ_URL and TEST_MONGO_URL: bash scripts/dev-servers/servers.sh start && eval "$(bash scripts/dev-servers/servers.sh env)"',
   );
   process.exit(2);
 }

@@ -1,7 +1,7 @@
 /**
  * What FerretDB cannot show: behaviour that needs a real MongoDB server (TTL indexes). Runs in
  * the GitHub workflow against a `mongo:8.0` service container (.github/workflows/ci.yaml):
- *   TEST_REAL_MONGO_URL=mongodb://127.0.0.1:27017 bash scripts/run-tests.sh files services/position-tracker/test-mongodb/*.test.ts
+ *   TEST_REAL_MONGO_URL=mongodb://127.0.0.1:27017 bash scripts/test/run-tests.sh files services/position-tracker/test-mongodb/*.test.ts
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
  * The tracker against REAL servers: ActiveMQ Classic over AMQP 1.0 and RabbitMQ over AMQP 0-9-1,
  * with FerretDB (MongoDB wire protocol) as the store. Broker restarts and database outages are
- * real (scripts/servers.sh), so this file runs alone (the runner's concurrency is 1).
+ * real (scripts/dev-servers/servers.sh), so this file runs alone (the runner's concurrency is 1).
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// ActiveMQ Classic over AMQP 1.0 (rhea). Needs TEST_ACTIVEMQ_URL: see scripts/servers.sh.
+// ActiveMQ Classic over AMQP 1.0 (rhea). Needs TEST_ACTIVEMQ_URL: see scripts/dev-servers/servers.sh.
 import { brokerContract } from './support/broker-contract.js';
 
 brokerContract({

@@ -1,4 +1,4 @@
-// RabbitMQ over AMQP 0-9-1 (amqplib). Needs TEST_RABBITMQ_URL: see scripts/servers.sh.
+// RabbitMQ over AMQP 0-9-1 (amqplib). Needs TEST_RABBITMQ_URL: see scripts/dev-servers/servers.sh.
 import amqp from 'amqplib';
 import { brokerContract } from './support/broker-contract.js';
 

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const script = fileURLToPath(new URL('../../../../scripts/servers.sh', import.meta.url));
+const script = fileURLToPath(
+  new URL('../../../../scripts/dev-servers/servers.sh', import.meta.url),
+);
 
 /** A real server's URL from the environment; a missing one fails the test run, never skips it. */
 export function requireServer(
@@ -12,7 +14,7 @@ export function requireServer(
   const url = process.env[variable];
   if (!url) {
     throw new Error(
-      `${variable} is not set: start the servers with 'bash scripts/servers.sh start' and eval 'bash scripts/servers.sh env'`,
+      `${variable} is not set: start the servers with 'bash scripts/dev-servers/servers.sh start' and eval 'bash scripts/dev-servers/servers.sh env'`,
     );
   }
   return url;

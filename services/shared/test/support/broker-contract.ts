@@ -28,7 +28,7 @@ export interface ContractOptions {
   protocol: BrokerProtocol;
   /** Env var with the broker URL, e.g. TEST_ACTIVEMQ_URL. */
   urlVariable: string;
-  /** Name for `scripts/servers.sh restart <name>`. */
+  /** Name for `scripts/dev-servers/servers.sh restart <name>`. */
   serverName: string;
   /** Deletes the test's queues afterwards where the protocol makes that easy. */
   deleteQueues?: (url: string, queues: string[]) => Promise<void>;
@@ -67,7 +67,7 @@ export function brokerContract(options: ContractOptions): void {
       if (!configured) {
         throw new Error(
           `${options.urlVariable} is not set: start the test servers and export their URLs ` +
-            '(bash scripts/servers.sh start && eval "$(bash scripts/servers.sh env)")',
+            '(bash scripts/dev-servers/servers.sh start && eval "$(bash scripts/dev-servers/servers.sh env)")',
         );
       }
       url = configured;
@@ -214,7 +214,7 @@ export function brokerContract(options: ContractOptions): void {
       const startedAt = Date.now();
       for (let i = 0; i < total; i++) {
         if (i === 50) {
-          restart = run('bash', ['scripts/servers.sh', 'restart', options.serverName], {
+          restart = run('bash', ['scripts/dev-servers/servers.sh', 'restart', options.serverName], {
             cwd: repoRoot,
             timeout: 180_000,
           });
