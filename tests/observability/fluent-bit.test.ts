@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '@fleetman/shared';
+import { createLogger } from '@fleetman/service-kit';
 import { criLine, parseClassicConfig, section, shipLine } from './lib/fluent-bit.js';
 import { indexTemplate, isMapped, recordProblems } from './lib/log-fields.js';
 import { allPanels, dashboardFiles, loadDashboard } from './lib/expressions.js';

@@ -7,7 +7,7 @@ import {
   type Logger,
   type ReadinessCheck,
   type Registry,
-} from '@fleetman/shared';
+} from '@fleetman/service-kit';
 import type { GatewayConfig } from './config.js';
 import { validateHistoryQuery } from './proxy/query-validation.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';

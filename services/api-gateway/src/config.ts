@@ -1,4 +1,4 @@
-import { env, type ConfigOf } from '@fleetman/shared';
+import { env, type ConfigOf } from '@fleetman/service-kit';
 
 /** Every setting of the gateway; README.md documents the same table. */
 export const gatewayConfigSchema = {

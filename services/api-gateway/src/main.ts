@@ -5,7 +5,7 @@ import {
   Lifecycle,
   loadConfig,
   runMain,
-} from '@fleetman/shared';
+} from '@fleetman/service-kit';
 import { gatewayConfigSchema } from './config.js';
 import { startApiGateway } from './service.js';
 

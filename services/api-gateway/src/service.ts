@@ -1,4 +1,4 @@
-import { listen, type Logger, type Registry, type RunningServer } from '@fleetman/shared';
+import { listen, type Logger, type Registry, type RunningServer } from '@fleetman/service-kit';
 import type Koa from 'koa';
 import { createGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';

@@ -1,4 +1,4 @@
-import { createLogger, Lifecycle, runMain } from '@fleetman/shared';
+import { createLogger, Lifecycle, runMain } from '@fleetman/service-kit';
 import { startStack } from './stack.js';
 
 runMain(async () => {

@@ -1,13 +1,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import {
-  brokerFromConfig,
-  createLogger,
-  createRegistry,
-  loadConfig,
-  type Broker,
-  type LogLevel,
-} from '@fleetman/shared';
+import { brokerFromConfig, type Broker } from '@fleetman/broker';
+import { createLogger, createRegistry, loadConfig, type LogLevel } from '@fleetman/service-kit';
 import { gatewayConfigSchema, startApiGateway, type RunningGateway } from '@fleetman/api-gateway';
 import {
   simulatorConfigSchema,

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { loadConfig, type Parser } from '@fleetman/shared';
+import { loadConfig, type Parser } from '@fleetman/service-kit';
 import { gatewayConfigSchema } from '@fleetman/api-gateway';
 import { simulatorConfigSchema } from '@fleetman/position-simulator';
 import { trackerConfigSchema } from '@fleetman/position-tracker';

@@ -10,7 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createBroker, createLogger, createRegistry, loadConfig } from '@fleetman/shared';
+import { createBroker } from '@fleetman/broker';
+import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
 import { Route } from '../src/domain/route.js';
 import { FleetSimulation } from '../src/domain/simulation.js';
 import { simulatorConfigSchema, startSimulator } from '../src/service.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, loadConfig } from '@fleetman/shared';
+import { ConfigError, loadConfig } from '@fleetman/service-kit';
 import { simulatorConfigSchema } from './config.js';
 import { SHIPPED_TRACKS_DIR } from './tracks/load-tracks.js';
 

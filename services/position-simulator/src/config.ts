@@ -1,4 +1,5 @@
-import { brokerConfigSchema, ConfigError, env, type Parser } from '@fleetman/shared';
+import { brokerConfigSchema } from '@fleetman/broker';
+import { ConfigError, env, type Parser } from '@fleetman/service-kit';
 import { SHIPPED_TRACKS_DIR } from './tracks/load-tracks.js';
 
 const probability = (): Parser<number> => env.number({ default: 0, min: 0, max: 1 });

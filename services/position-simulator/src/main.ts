@@ -1,12 +1,12 @@
+import { brokerFromConfig } from '@fleetman/broker';
 import {
-  brokerFromConfig,
   createLogger,
   packageVersion,
   createRegistry,
   Lifecycle,
   loadConfig,
   runMain,
-} from '@fleetman/shared';
+} from '@fleetman/service-kit';
 import { simulatorConfigSchema, startSimulator } from './service.js';
 
 runMain(async () => {

@@ -1,13 +1,13 @@
+import { type Broker } from '@fleetman/broker';
 import {
   createHttpApp,
   Gauge,
   listen,
-  type Broker,
   type ConfigOf,
   type Logger,
   type Registry,
   type RunningServer,
-} from '@fleetman/shared';
+} from '@fleetman/service-kit';
 import type Koa from 'koa';
 import type { simulatorConfigSchema } from './config.js';
 import { Route } from './domain/route.js';

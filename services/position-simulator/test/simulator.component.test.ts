@@ -4,16 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import {
-  createBroker,
-  createLogger,
-  createRegistry,
-  loadConfig,
-  parsePositionMessage,
-  type Broker,
-  type IncomingMessage,
-  type PositionFix,
-} from '@fleetman/shared';
+import { createBroker, type Broker, type IncomingMessage } from '@fleetman/broker';
+import { parsePositionMessage, type PositionFix } from '@fleetman/contract';
+import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
 import { simulatorConfigSchema, startSimulator, type RunningSimulator } from '../src/service.js';
 
 const logger = createLogger({ service: 'position-simulator-test', level: 'silent' });

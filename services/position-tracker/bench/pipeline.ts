@@ -10,15 +10,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MongoClient } from 'mongodb';
-import {
-  createBroker,
-  createLogger,
-  createRegistry,
-  encodePosition,
-  loadConfig,
-  type Broker,
-  type PositionFix,
-} from '@fleetman/shared';
+import { createBroker, type Broker } from '@fleetman/broker';
+import { encodePosition, type PositionFix } from '@fleetman/contract';
+import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
 import { MongoStore, startTracker, trackerConfigSchema } from '../src/service.js';
 import type { PositionRecord } from '../src/data/position-store.js';
 

@@ -1,4 +1,5 @@
-import { brokerConfigSchema, env } from '@fleetman/shared';
+import { brokerConfigSchema } from '@fleetman/broker';
+import { env } from '@fleetman/service-kit';
 
 /** Every setting of the tracker; README.md documents the same table. */
 export const trackerConfigSchema = {

@@ -1,14 +1,13 @@
+import { type Broker, type Subscription } from '@fleetman/broker';
 import {
   createHttpApp,
   Gauge,
   listen,
-  type Broker,
   type ConfigOf,
   type Logger,
   type Registry,
   type RunningServer,
-  type Subscription,
-} from '@fleetman/shared';
+} from '@fleetman/service-kit';
 import type Koa from 'koa';
 import type { trackerConfigSchema } from './config.js';
 import type { PositionStore } from './data/position-store.js';

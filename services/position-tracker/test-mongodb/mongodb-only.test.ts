@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MongoClient } from 'mongodb';
-import { createLogger } from '@fleetman/shared';
+import { createLogger } from '@fleetman/service-kit';
 import { MongoStore } from '../src/service.js';
 
 const url = process.env.TEST_REAL_MONGO_URL;

@@ -7,11 +7,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   createBroker,
-  createLogger,
   deadLetterQueue,
   REJECT_REASON_HEADER,
   type IncomingMessage,
-} from '@fleetman/shared';
+} from '@fleetman/broker';
+import { createLogger } from '@fleetman/service-kit';
 import { MongoStore } from '../src/service.js';
 import { eventually } from './support/eventually.js';
 import { requireServer, servers } from './support/servers.js';

@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deadLetterQueue, REJECT_REASON_HEADER, type IncomingMessage } from '@fleetman/shared';
+import { deadLetterQueue, REJECT_REASON_HEADER, type IncomingMessage } from '@fleetman/broker';
 import { eventually } from './support/eventually.js';
 import { readSse } from './support/sse-client.js';
 import { fixAt, startHarness, type Harness } from './support/tracker-harness.js';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { Middleware } from 'koa';
-import { AppError } from '@fleetman/shared';
+import { AppError } from '@fleetman/service-kit';
 
 /**
  * Forwards a request to the tracker and streams the answer back unchanged (status, content type,

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError, type Counter } from '@fleetman/shared';
+import { AppError, type Counter } from '@fleetman/service-kit';
 import type { RateLimiter } from './rate-limiter.js';
 
 /**

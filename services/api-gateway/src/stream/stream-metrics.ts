@@ -1,4 +1,4 @@
-import { Counter, Gauge, type Registry } from '@fleetman/shared';
+import { Counter, Gauge, type Registry } from '@fleetman/service-kit';
 
 /** The live-stream metrics; `sse_clients` is part of the project's observability contract. */
 export function createStreamMetrics(registry: Registry) {

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import { createBackoff, type Backoff, type Logger } from '@fleetman/shared';
+import { createBackoff, type Backoff, type Logger } from '@fleetman/service-kit';
 import { SseParser, type ParsedSseEvent } from './sse-parser.js';
 
 /**

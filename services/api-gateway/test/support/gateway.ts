@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger, createRegistry, loadConfig } from '@fleetman/shared';
+import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
 import { gatewayConfigSchema, startApiGateway, type RunningGateway } from '../../src/service.js';
 
 export interface TestGateway extends RunningGateway {

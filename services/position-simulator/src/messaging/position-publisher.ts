@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Counter, encodePosition, type Broker, type Logger, type Registry } from '@fleetman/shared';
+import { type Broker } from '@fleetman/broker';
+import { encodePosition } from '@fleetman/contract';
+import { Counter, type Logger, type Registry } from '@fleetman/service-kit';
 import type { SimulatedFix } from '../domain/simulation.js';
 
 export interface PositionPublisherOptions {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { createLogger } from '@fleetman/shared';
+import { createLogger } from '@fleetman/service-kit';
 import { Route } from '../domain/route.js';
 import { SimClock } from '../domain/sim-clock.js';
 import { FleetSimulation, type SimulatedFix } from '../domain/simulation.js';

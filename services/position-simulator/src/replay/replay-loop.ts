@@ -1,4 +1,4 @@
-import type { Logger } from '@fleetman/shared';
+import type { Logger } from '@fleetman/service-kit';
 import { onWallClock, type SimClock } from '../domain/sim-clock.js';
 import type { FleetSimulation, SimulatedFix } from '../domain/simulation.js';
 

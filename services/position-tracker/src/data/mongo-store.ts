@@ -1,5 +1,5 @@
 import { MongoBulkWriteError, MongoClient, type Collection, type Db } from 'mongodb';
-import type { Logger } from '@fleetman/shared';
+import type { Logger } from '@fleetman/service-kit';
 import type { VehicleState } from '../domain/vehicle-state.js';
 import type { HistoryQuery, PositionRecord, PositionStore } from './position-store.js';
 

@@ -1,4 +1,4 @@
-import type { PositionFix } from '@fleetman/shared';
+import type { PositionFix } from '@fleetman/contract';
 import type { VehicleState } from '../domain/vehicle-state.js';
 
 /**

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PositionFix } from '@fleetman/shared';
+import type { PositionFix } from '@fleetman/contract';
 import { advance, currentStatus, THRESHOLDS, type VehicleState } from './vehicle-state.js';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');

@@ -1,4 +1,4 @@
-import type { PositionFix } from '@fleetman/shared';
+import type { PositionFix } from '@fleetman/contract';
 import { inverse } from './geodesy.js';
 
 export type VehicleStatus = 'moving' | 'idle' | 'parked' | 'offline';

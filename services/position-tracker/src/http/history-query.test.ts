@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { AppError } from '@fleetman/shared';
+import { AppError } from '@fleetman/service-kit';
 import { parseHistoryQuery } from './history-query.js';
 
 test('defaults and valid values', () => {

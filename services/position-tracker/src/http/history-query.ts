@@ -1,4 +1,4 @@
-import { AppError } from '@fleetman/shared';
+import { AppError } from '@fleetman/service-kit';
 import type { HistoryQuery } from '../data/position-store.js';
 
 export const HISTORY_FORMATS = ['json', 'geojson', 'gpx'] as const;

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { AppError, type Gauge } from '@fleetman/shared';
+import { AppError, type Gauge } from '@fleetman/service-kit';
 import type { PositionStore } from '../data/position-store.js';
 import { toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';

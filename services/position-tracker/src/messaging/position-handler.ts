@@ -1,4 +1,6 @@
-import { parsePositionMessage, type Logger, type MessageHandler } from '@fleetman/shared';
+import { type MessageHandler } from '@fleetman/broker';
+import { parsePositionMessage } from '@fleetman/contract';
+import { type Logger } from '@fleetman/service-kit';
 import type { Ingestor } from '../tracking/ingestor.js';
 import type { TrackerMetrics } from '../tracking/tracker-metrics.js';
 

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, createRegistry, type PositionFix } from '@fleetman/shared';
+import { type PositionFix } from '@fleetman/contract';
+import { createLogger, createRegistry } from '@fleetman/service-kit';
 import { MemoryStore } from '../data/memory-store.js';
 import type { PositionRecord } from '../data/position-store.js';
 import { LiveFeed } from '../live/live-feed.js';

@@ -1,4 +1,5 @@
-import type { Logger, PositionFix } from '@fleetman/shared';
+import type { PositionFix } from '@fleetman/contract';
+import type { Logger } from '@fleetman/service-kit';
 import type { PositionRecord, PositionStore } from '../data/position-store.js';
 import { advance, toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';

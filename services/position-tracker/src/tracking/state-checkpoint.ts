@@ -1,4 +1,4 @@
-import type { Logger } from '@fleetman/shared';
+import type { Logger } from '@fleetman/service-kit';
 import type { PositionStore } from '../data/position-store.js';
 import type { VehicleState } from '../domain/vehicle-state.js';
 

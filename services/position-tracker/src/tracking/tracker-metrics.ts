@@ -1,11 +1,5 @@
-import {
-  Counter,
-  Gauge,
-  Histogram,
-  LATENCY_BUCKETS,
-  REJECT_REASONS,
-  type Registry,
-} from '@fleetman/shared';
+import { REJECT_REASONS } from '@fleetman/contract';
+import { Counter, Gauge, Histogram, LATENCY_BUCKETS, type Registry } from '@fleetman/service-kit';
 
 export type TrackerMetrics = ReturnType<typeof createTrackerMetrics>;
 

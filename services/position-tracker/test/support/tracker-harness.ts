@@ -1,12 +1,6 @@
-import {
-  createBroker,
-  createLogger,
-  createRegistry,
-  encodePosition,
-  loadConfig,
-  type Broker,
-  type PositionFix,
-} from '@fleetman/shared';
+import { createBroker, type Broker } from '@fleetman/broker';
+import { encodePosition, type PositionFix } from '@fleetman/contract';
+import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
 import {
   MemoryStore,
   startTracker,

@@ -9,7 +9,7 @@ import rhea, {
   type Sender,
 } from 'rhea';
 import { fromAmqp10Message, toAmqp10Message } from './amqp10-codec.js';
-import { createBackoff, type Backoff } from './backoff.js';
+import { createBackoff, type Backoff } from '@fleetman/service-kit';
 import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
 import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';

@@ -5,7 +5,7 @@ import amqp, {
   type ConfirmChannel,
   type ConsumeMessage,
 } from 'amqplib';
-import { createBackoff, type Backoff } from './backoff.js';
+import { createBackoff, type Backoff } from '@fleetman/service-kit';
 import { resolveBrokerEndpoint, type BrokerEndpoint } from './broker-url.js';
 import { InFlight } from './in-flight.js';
 import { describeError, validPrefetch, type NetworkBrokerOptions } from './network-options.js';

@@ -1,4 +1,4 @@
-import { redactUrl } from '../redact.js';
+import { redactUrl } from '@fleetman/service-kit';
 
 /**
  * Broker URL handling. The URL may live in a ConfigMap and the credentials in a Secret, so

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '@fleetman/service-kit';
 
 /** Settings shared by the AMQP 1.0 and AMQP 0-9-1 adapters. */
 export interface NetworkBrokerOptions {

@@ -15,7 +15,7 @@ import {
   type Broker,
   type BrokerProtocol,
   type IncomingMessage,
-} from '../../src/broker/index.js';
+} from '../../src/index.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

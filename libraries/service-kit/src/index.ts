@@ -19,14 +19,4 @@ export { listen, type RunningServer } from './http/listen.js';
 export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { runMain } from './main.js';
 export { packageVersion } from './package-version.js';
-export {
-  encodePosition,
-  parsePositionMessage,
-  MAX_MESSAGE_BYTES,
-  POSITION_SCHEMA_VERSION,
-  REJECT_REASONS,
-  type ParseResult,
-  type PositionFix,
-  type RejectReason,
-} from './message/position.js';
-export * from './broker/index.js';
+export { createBackoff, type Backoff, type BackoffOptions } from './backoff.js';

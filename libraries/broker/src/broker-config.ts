@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { env, type ConfigOf } from '../config.js';
+import { env, type ConfigOf } from '@fleetman/service-kit';
 import { createBroker } from './factory.js';
 import type { Broker } from './types.js';
 

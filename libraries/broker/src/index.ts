@@ -5,5 +5,4 @@ export { InProcessBroker, type InProcessBrokerOptions } from './in-process.js';
 export { Amqp10Broker } from './amqp10.js';
 export { Amqp091Broker } from './amqp091.js';
 export type { NetworkBrokerOptions } from './network-options.js';
-export { createBackoff, type Backoff, type BackoffOptions } from './backoff.js';
 export { BrokerConfigError } from './broker-url.js';

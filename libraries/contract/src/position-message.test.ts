@@ -5,7 +5,7 @@ import {
   MAX_MESSAGE_BYTES,
   parsePositionMessage,
   type ParseResult,
-} from './position.js';
+} from './position-message.js';
 
 const NOW = Date.parse('2026-01-01T12:00:00Z');
 const parse = (value: unknown): ParseResult =>
