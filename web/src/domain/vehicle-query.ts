@@ -1,3 +1,4 @@
+import { FRESH_FOR_MS } from './status-style.js';
 import type { Vehicle, VehicleStatus } from './vehicle.js';
 
 export type VehicleSort = 'name' | 'speed' | 'lastSeen';
@@ -6,22 +7,53 @@ export interface VehicleQuery {
   search: string;
   statuses: ReadonlySet<VehicleStatus>;
   sort: VehicleSort;
+  /** Wall time the ages are measured at (for "last seen"). */
+  nowMs?: number;
 }
 
-const byName = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
 
-const comparators: Record<VehicleSort, (a: Vehicle, b: Vehicle) => number> = {
-  name: (a, b) => byName.compare(a.name, b.name),
-  speed: (a, b) => b.speed - a.speed || byName.compare(a.name, b.name),
-  lastSeen: (a, b) =>
-    Date.parse(b.lastSeen) - Date.parse(a.lastSeen) || byName.compare(a.name, b.name),
-};
+/**
+ * Sorting 10,000 names with a collator every second costs more than a frame: names are ranked
+ * once (when a vehicle first appears) and sorts compare ranks.
+ */
+class NameRanks {
+  private ranks = new Map<string, number>();
+  private known = 0;
+
+  rankOf(vehicles: readonly Vehicle[]): Map<string, number> {
+    if (vehicles.length !== this.known || vehicles.some((v) => !this.ranks.has(v.id))) {
+      const sorted = [...vehicles].sort(
+        (a, b) => collator.compare(a.name, b.name) || (a.id < b.id ? -1 : 1),
+      );
+      this.ranks = new Map(sorted.map((v, i) => [v.id, i]));
+      this.known = vehicles.length;
+    }
+    return this.ranks;
+  }
+}
+const names = new NameRanks();
+
+/**
+ * "Last seen" orders by how long a vehicle has been silent, in coarse steps: everything heard
+ * within FRESH_FOR_MS counts as "now" (and keeps its name order), so the list does not
+ * reshuffle at every fix; the vehicles silent longest, the ones a dispatcher looks for, come
+ * first.
+ */
+export function silenceBucket(lastSeen: string, nowMs: number): number {
+  const age = nowMs - Date.parse(lastSeen);
+  if (!(age > FRESH_FOR_MS)) return 0;
+  if (age < 60 * 60_000) return Math.floor(age / 60_000) + 1;
+  return 61 + Math.floor(age / 3_600_000);
+}
 
 /** The vehicles the list shows: matching the search (name or id) and a selected status. */
 export function queryVehicles(vehicles: Iterable<Vehicle>, query: VehicleQuery): Vehicle[] {
   const needle = query.search.trim().toLowerCase();
+  const all = [...vehicles];
+  const rank = names.rankOf(all);
   const result: Vehicle[] = [];
-  for (const vehicle of vehicles) {
+  for (const vehicle of all) {
     if (!query.statuses.has(vehicle.status)) continue;
     if (
       needle &&
@@ -32,5 +64,14 @@ export function queryVehicles(vehicles: Iterable<Vehicle>, query: VehicleQuery):
     }
     result.push(vehicle);
   }
-  return result.sort(comparators[query.sort]);
+  const byName = (a: Vehicle, b: Vehicle) => rank.get(a.id)! - rank.get(b.id)!;
+  if (query.sort === 'name') return result.sort(byName);
+  if (query.sort === 'speed') {
+    // Whole km/h: GPS jitter of a few cm/s must not reorder the list.
+    const kmh = (v: Vehicle) => Math.round(v.speed * 3.6);
+    return result.sort((a, b) => kmh(b) - kmh(a) || byName(a, b));
+  }
+  const now = query.nowMs ?? Date.now();
+  const bucket = new Map(result.map((v) => [v.id, silenceBucket(v.lastSeen, now)]));
+  return result.sort((a, b) => bucket.get(b.id)! - bucket.get(a.id)! || byName(a, b));
 }
