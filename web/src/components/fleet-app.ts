@@ -218,8 +218,8 @@ export class FleetApp extends LitElement {
     const live = this.live!;
     const { t } = this.prefs.format;
     const { unit, theme, locale } = this.prefs.value;
-    return html`<a class="skip" href="#vehicles" @click=${this.skipToList}>${t.skipToList}</a>
-      <header>
+    return html`<header>
+        <a class="skip" href="#vehicles" @click=${this.skipToList}>${t.skipToList}</a>
         <h1>${t.title}</h1>
         <span class="connection" role="status" data-state=${live.state}
           >${t.connection[live.state]}</span

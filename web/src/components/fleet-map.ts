@@ -140,6 +140,7 @@ export class FleetMap extends LitElement {
       }
       .leaflet-control-attribution a {
         color: var(--fm-link) !important;
+        text-decoration: underline;
       }
     `,
   ];
