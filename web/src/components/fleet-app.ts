@@ -42,6 +42,7 @@ export class FleetApp extends LitElement {
   private readonly prefs = new PreferencesStore();
   private readonly replay = new ReplaySession();
   private live: LiveFleet | undefined;
+  private unsubscribeLive: (() => void) | undefined;
   private readonly providers = {
     config: new ContextProvider(this, { context: configContext }),
     live: new ContextProvider(this, { context: liveContext }),
@@ -189,7 +190,7 @@ export class FleetApp extends LitElement {
     this.providers.history.setValue(new HistoryService(api));
     this.live ??= new LiveFleet(this, api.streamUrl);
     this.providers.live.setValue(this.live);
-    this.live.subscribe(() => this.requestUpdate());
+    this.unsubscribeLive = this.live.subscribe(() => this.requestUpdate());
     super.connectedCallback();
     darkQuery()?.addEventListener('change', this.applyDocumentSettings);
     document.addEventListener('keydown', this.onKeyDown);
@@ -198,6 +199,7 @@ export class FleetApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.unsubscribeLive?.();
     darkQuery()?.removeEventListener('change', this.applyDocumentSettings);
     document.removeEventListener('keydown', this.onKeyDown);
   }

@@ -196,6 +196,7 @@ export class FleetMap extends LitElement {
       zoom: saved?.zoom ?? config.zoom,
       maxZoom: config.maxZoom,
       preferCanvas: true,
+      zoomControl: false,
       zoomAnimation: this.motion,
       fadeAnimation: this.motion,
       markerZoomAnimation: this.motion,
@@ -208,8 +209,8 @@ export class FleetMap extends LitElement {
     } else {
       this.streets = new StreetsOverlay(map, container, this.prefs.store.format.t.streetsAttribution);
     }
-    L.control.scale({ imperial: this.prefs.store.value.unit !== 'kmh' }).addTo(map);
     this.map = map;
+    this.applyPreferences();
     this.vehicles = new VehicleCanvasLayer(map, !this.motion);
     this.trail = new TrailOverlay(map);
     this.replayOverlay = new ReplayOverlay(map);
@@ -234,7 +235,7 @@ export class FleetMap extends LitElement {
     if (live.vehicles.size > 0) this.applyFrame({ changed: [...live.vehicles.values()], snap: true });
     const replay = this.replay.store;
     this.unsubscribe.push(replay.subscribe(() => this.onReplayFrame()));
-    this.unsubscribe.push(this.prefs.store.subscribe(() => this.applyTheme()));
+    this.unsubscribe.push(this.prefs.store.subscribe(() => this.applyPreferences()));
     // Theme changes by the system arrive through the host's attribute.
     const observer = new MutationObserver(() => this.applyTheme());
     observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
@@ -244,6 +245,22 @@ export class FleetMap extends LitElement {
     resize.observe(this);
     this.unsubscribe.push(() => resize.disconnect());
     this.syncSelection();
+  }
+
+  private controls: L.Control[] = [];
+
+  /** Zoom buttons in the page's language, a scale in the unit system of the speed unit. */
+  private applyPreferences(): void {
+    const map = this.map;
+    if (!map) return;
+    for (const control of this.controls) control.remove();
+    const { t } = this.prefs.store.format;
+    const imperial = this.prefs.store.value.unit === 'mph';
+    this.controls = [
+      L.control.zoom({ zoomInTitle: t.zoomIn, zoomOutTitle: t.zoomOut }),
+      L.control.scale({ imperial, metric: !imperial }),
+    ];
+    for (const control of this.controls) control.addTo(map);
   }
 
   private applyTheme(): void {
@@ -376,6 +393,7 @@ export class FleetMap extends LitElement {
       trailPoints: this.trail?.size ?? 0,
       replayMarkers: this.replayOverlay?.markerCount ?? 0,
       streetWays: this.streets?.loadedWays ?? 0,
+      streetsLoadMs: this.streets?.loadMs,
       latestFixMs: this.latestFixMs,
     };
   }

@@ -52,7 +52,9 @@ export function queryVehicles(vehicles: Iterable<Vehicle>, query: VehicleQuery):
   const needle = query.search.trim().toLowerCase();
   const all = [...vehicles];
   const rank = names.rankOf(all);
-  const result: Vehicle[] = [];
+  // Matching vehicles placed at their name rank: name order in O(n), no comparisons.
+  const byRank: (Vehicle | undefined)[] = new Array(rank.size);
+  let matched = 0;
   for (const vehicle of all) {
     if (!query.statuses.has(vehicle.status)) continue;
     if (
@@ -62,16 +64,24 @@ export function queryVehicles(vehicles: Iterable<Vehicle>, query: VehicleQuery):
     ) {
       continue;
     }
-    result.push(vehicle);
+    byRank[rank.get(vehicle.id)!] = vehicle;
+    matched++;
   }
-  const byName = (a: Vehicle, b: Vehicle) => rank.get(a.id)! - rank.get(b.id)!;
-  if (query.sort === 'name') return result.sort(byName);
-  if (query.sort === 'speed') {
-    // Whole km/h: GPS jitter of a few cm/s must not reorder the list.
-    const kmh = (v: Vehicle) => Math.round(v.speed * 3.6);
-    return result.sort((a, b) => kmh(b) - kmh(a) || byName(a, b));
-  }
+  const inNameOrder: Vehicle[] = [];
+  for (const v of byRank) if (v) inNameOrder.push(v);
+  if (query.sort === 'name' || matched === 0) return inNameOrder;
+  // Other orders: one numeric key per vehicle (primary key, then name rank), sorted as a
+  // typed array: far cheaper than a comparator over 50,000 objects.
   const now = query.nowMs ?? Date.now();
-  const bucket = new Map(result.map((v) => [v.id, silenceBucket(v.lastSeen, now)]));
-  return result.sort((a, b) => bucket.get(b.id)! - bucket.get(a.id)! || byName(a, b));
+  const keys = new Float64Array(inNameOrder.length);
+  inNameOrder.forEach((v, i) => {
+    // Whole km/h for speed: GPS jitter of a few cm/s must not reorder the list.
+    const primary =
+      query.sort === 'speed'
+        ? 100_000 - Math.round(v.speed * 3.6)
+        : 100_000 - silenceBucket(v.lastSeen, now);
+    keys[i] = primary * 2 ** 24 + i;
+  });
+  keys.sort();
+  return Array.from(keys, (key) => inNameOrder[key % 2 ** 24]!);
 }

@@ -54,6 +54,8 @@ export class StreetsOverlay {
   /** Resolves once the roads are drawn (or failed to load: the map stays usable). */
   readonly ready: Promise<void>;
   loadedWays = 0;
+  /** Milliseconds from asking for the file to the roads being on the map (the bench prints it). */
+  loadMs: number | undefined;
 
   constructor(
     private readonly map: L.Map,
@@ -77,6 +79,7 @@ export class StreetsOverlay {
   }
 
   private async load(): Promise<void> {
+    const started = performance.now();
     this.container.style.background = this.theme.background;
     let file: RoadsFile;
     try {
@@ -105,6 +108,7 @@ export class StreetsOverlay {
       );
     }
     this.applyZoom();
+    this.loadMs = performance.now() - started;
   }
 
   /** Minor roads only from their zoom on; widths scale with the zoom. */

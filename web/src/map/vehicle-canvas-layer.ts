@@ -199,10 +199,11 @@ export class VehicleCanvasLayer {
 
     const drawVehicle = (id: string, state: MarkerState) => {
       const { vehicle, motion } = state;
-      if (motion.isGliding(now)) gliding++;
       const pose = motion.poseAt(now);
       const [x, y] = project(pose.lat, pose.lng);
       if (x < -20 || y < -20 || x > width + 20 || y > height + 20) return;
+      // Only markers gliding in view keep the frames coming (clustered ones do not).
+      if (motion.isGliding(now)) gliding++;
       drawn++;
       const opacity = Math.round(opacityForAge(wallNow - Date.parse(vehicle.lastSeen)) * 10) / 10;
       const key = `${vehicle.status}|${opacity}`;

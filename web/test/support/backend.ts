@@ -72,10 +72,11 @@ function spawnStack(gatewayPort: number, vehicles?: number): Promise<StackProces
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(
-      () => reject(new Error('local stack did not print "Fleetman is up" within 60 s')),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      // Do not leave it running: a late start would hold the port the next restart needs.
+      child.kill('SIGKILL');
+      reject(new Error('local stack did not print "Fleetman is up" within 60 s'));
+    }, 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /Fleetman is up: (http:\/\/\S+)/.exec(buffer);
