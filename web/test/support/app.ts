@@ -120,7 +120,8 @@ export async function openApp(
   page.on('pageerror', (error) => errors.push(error.message));
   await beforeGoto?.(page);
   await page.goto(url);
-  await page.locator('vehicle-list [role=option]').nth(2).waitFor({ timeout: 30_000 });
+  // On a phone the list may start below the fold: the virtual list then renders few rows.
+  await page.locator('vehicle-list [role=option]').first().waitFor({ state: 'attached', timeout: 30_000 });
   return { page, errors, close: () => context.close() };
 }
 
