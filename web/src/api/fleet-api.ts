@@ -11,12 +11,13 @@ export class ApiError extends Error {
   }
 }
 
-async function getJson(url: string): Promise<unknown> {
+async function request(url: string, accept: string, signal?: AbortSignal): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' } });
+    response = await fetch(url, { headers: { accept }, ...(signal ? { signal } : {}) });
   } catch (error) {
-    throw new ApiError(0, 'network', `Cannot reach the server (${(error as Error).message})`);
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'network', (error as Error).message);
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => ({}))) as { error?: string; message?: string };
@@ -26,7 +27,11 @@ async function getJson(url: string): Promise<unknown> {
       body.message ?? `HTTP ${response.status}`,
     );
   }
-  return response.json();
+  return response;
+}
+
+async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  return (await request(url, 'application/json', signal)).json();
 }
 
 export interface HistoryRange {
@@ -48,8 +53,8 @@ export class FleetApi {
     return Array.isArray(body) ? body.flatMap((v) => parseVehicle(v) ?? []) : [];
   }
 
-  async history(id: string, range: HistoryRange): Promise<HistoryPoint[]> {
-    const body = await getJson(this.historyUrl(id, range));
+  async history(id: string, range: HistoryRange, signal?: AbortSignal): Promise<HistoryPoint[]> {
+    const body = await getJson(this.historyUrl(id, range), signal);
     if (!Array.isArray(body)) throw new ApiError(200, 'format', 'History is not a list');
     return body
       .filter(
@@ -57,6 +62,11 @@ export class FleetApi {
           typeof p?.lat === 'number' && typeof p?.lng === 'number' && typeof p?.time === 'string',
       )
       .map((p) => ({ ...p, speed: p.speed ?? 0, heading: p.heading ?? 0 }));
+  }
+
+  /** The range as a GPX file; a 4xx/5xx answer throws its message instead of being saved. */
+  async historyGpx(id: string, range: HistoryRange, signal?: AbortSignal): Promise<Blob> {
+    return (await request(this.historyUrl(id, range, 'gpx'), 'application/gpx+xml', signal)).blob();
   }
 
   historyUrl(id: string, { from, to, limit }: HistoryRange, format?: 'gpx'): string {

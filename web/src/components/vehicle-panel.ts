@@ -1,32 +1,22 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { STATUS_COLOURS } from '../domain/status-style.js';
-import { formatDuration, formatHeading, formatSpeed, type SpeedUnit } from '../domain/units.js';
-import type { Vehicle } from '../domain/vehicle.js';
+import { liveContext, preferencesContext, viewContext } from '../state/contexts.js';
+import { Use } from '../state/store.js';
 import { VehicleSelectEvent } from './events.js';
 
 /** Details of the selected vehicle: speed, heading, status with its duration, last seen. */
 export class VehiclePanel extends LitElement {
-  static override properties = {
-    vehicle: { attribute: false },
-    unit: { attribute: false },
-    now: { attribute: false },
-  };
-
-  declare vehicle: Vehicle | undefined;
-  declare unit: SpeedUnit;
-  declare now: number;
-
-  constructor() {
-    super();
-    this.unit = 'kmh';
-    this.now = Date.now();
-  }
+  private readonly live = new Use(this, liveContext);
+  private readonly view = new Use(this, viewContext, (s) => s.value.selectedId);
+  private readonly prefs = new Use(this, preferencesContext);
 
   static override styles = css`
     :host {
       display: block;
-      padding: 8px 12px;
       font-size: 14px;
+    }
+    section {
+      padding: 8px 12px;
     }
     header {
       display: flex;
@@ -45,7 +35,7 @@ export class VehiclePanel extends LitElement {
       margin: 8px 0 0;
     }
     dt {
-      color: #57606a;
+      color: var(--fm-muted);
     }
     dd {
       margin: 0;
@@ -58,45 +48,52 @@ export class VehiclePanel extends LitElement {
     }
     button {
       font: inherit;
-      border: 1px solid #8c959f;
-      background: #fff;
+      border: 1px solid var(--fm-border-strong);
+      background: var(--fm-surface);
+      color: var(--fm-text);
       border-radius: 4px;
       cursor: pointer;
     }
   `;
 
   override render() {
-    const v = this.vehicle;
+    if (!this.live.ready || !this.view.ready) return nothing;
+    const id = this.view.store.value.selectedId;
+    const v = id ? this.live.store.vehicles.get(id) : undefined;
     if (!v) return nothing;
+    const f = this.prefs.store.format;
+    const t = f.t;
+    const now = this.live.store.now;
     const since = v.statusSince ? Date.parse(v.statusSince) : undefined;
-    return html` <header>
-        <h2>${v.name}</h2>
+    const seen = Date.parse(v.lastSeen);
+    return html`<section aria-labelledby="name">
+      <header>
+        <h2 id="name">${v.name}</h2>
         <button
-          aria-label="Close details"
+          aria-label=${t.closeDetails}
+          title=${t.closeDetails}
           @click=${() => this.dispatchEvent(new VehicleSelectEvent(undefined))}
         >
           ✕
         </button>
       </header>
       <dl>
-        <dt>Status</dt>
+        <dt>${t.statusLabel}</dt>
         <dd>
           <span class="badge status" style="background:${STATUS_COLOURS[v.status]}"
-            >${v.status}${since !== undefined ? ` ${formatDuration(this.now - since)}` : ''}</span
+            >${f.status(v.status)}${since !== undefined ? ` ${f.duration(now - since)}` : ''}</span
           >
         </dd>
-        <dt>Speed</dt>
-        <dd class="speed">${formatSpeed(v.speed, this.unit)}</dd>
-        <dt>Heading</dt>
-        <dd>${formatHeading(v.heading)}</dd>
-        <dt>Last seen</dt>
-        <dd>
-          ${formatDuration(this.now - Date.parse(v.lastSeen))} ago
-          (${new Date(v.lastSeen).toLocaleTimeString()})
-        </dd>
-        <dt>Position</dt>
-        <dd>${v.lat.toFixed(5)}, ${v.lng.toFixed(5)}</dd>
-      </dl>`;
+        <dt>${t.speed}</dt>
+        <dd class="speed">${f.speed(v.speed)}</dd>
+        <dt>${t.heading}</dt>
+        <dd>${f.heading(v.heading)}</dd>
+        <dt>${t.lastSeen}</dt>
+        <dd class="seen">${f.ago(now - seen)} (${f.time(seen)})</dd>
+        <dt>${t.position}</dt>
+        <dd class="position">${v.lat.toFixed(5)}, ${v.lng.toFixed(5)}</dd>
+      </dl>
+    </section>`;
   }
 }
 

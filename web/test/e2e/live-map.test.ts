@@ -57,14 +57,14 @@ function liveMapSuite(name: string, entry: () => { url: string; backend: Backend
         (s) => s.vehicles >= 20 && s.drawn >= 20,
       );
       assert.ok(stats.drawn >= 20);
-      await page.locator('vehicle-list li[role=option]').nth(19).waitFor();
-      assert.ok((await page.locator('vehicle-list li[role=option]').count()) >= 20);
+      await page.locator('vehicle-list [role=option]').nth(19).waitFor();
+      assert.ok((await page.locator('vehicle-list [role=option]').count()) >= 20);
       await page.locator('.connection[data-state=live]').waitFor();
       assert.deepEqual(errors, []);
     });
 
     test('selecting a vehicle shows its details and a trail that grows live', async () => {
-      const first = page.locator('vehicle-list li[role=option]').first();
+      const first = page.locator('vehicle-list [role=option]').first();
       const vehicleName = (await first.locator('.name').textContent()) ?? '';
       await first.focus();
       await page.keyboard.press('Enter');

@@ -24,14 +24,19 @@ export function requireWebBuild(): void {
   }
 }
 
-/** E2E_BACKEND=fake uses the fixture feed; the default is the real stack (`npm start`). */
-export async function startBackend(): Promise<Backend> {
-  requireWebBuild();
-  return process.env.E2E_BACKEND === 'fake' ? startFake() : startStack();
+export interface BackendOptions {
+  /** Fleet size (the stack's VEHICLES); default: one vehicle per shipped track (30). */
+  vehicles?: number;
 }
 
-async function startFake(): Promise<Backend> {
-  let feed: FakeFeed = await startFakeFeed({ vehicles: 40, staticDir: WEB_DIST });
+/** E2E_BACKEND=fake uses the fixture feed; the default is the real stack (`npm start`). */
+export async function startBackend(options: BackendOptions = {}): Promise<Backend> {
+  requireWebBuild();
+  return process.env.E2E_BACKEND === 'fake' ? startFake(options) : startStack(options);
+}
+
+async function startFake({ vehicles = 40 }: BackendOptions): Promise<Backend> {
+  let feed: FakeFeed = await startFakeFeed({ vehicles, staticDir: WEB_DIST });
   const port = Number(new URL(feed.url).port);
   return {
     kind: 'fake',
@@ -39,7 +44,7 @@ async function startFake(): Promise<Backend> {
     restart: async () => {
       await feed.close();
       await new Promise((resolve) => setTimeout(resolve, 1500));
-      feed = await startFakeFeed({ vehicles: 40, staticDir: WEB_DIST, port });
+      feed = await startFakeFeed({ vehicles, staticDir: WEB_DIST, port });
     },
     stop: () => feed.close(),
   };
@@ -51,7 +56,7 @@ interface StackProcess {
   exited: Promise<void>;
 }
 
-function spawnStack(gatewayPort: number): Promise<StackProcess> {
+function spawnStack(gatewayPort: number, vehicles?: number): Promise<StackProcess> {
   const child = spawn(process.execPath, [LOCAL_STACK], {
     cwd: REPO,
     env: {
@@ -60,16 +65,18 @@ function spawnStack(gatewayPort: number): Promise<StackProcess> {
       TRACKER_PORT: '0',
       SIMULATOR_PORT: '0',
       LOG_LEVEL: 'warn',
+      ...(vehicles ? { VEHICLES: String(vehicles) } : {}),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     let buffer = '';
-    const timer = setTimeout(
-      () => reject(new Error('local stack did not print "Fleetman is up" within 60 s')),
-      60_000,
-    );
+    const timer = setTimeout(() => {
+      // Do not leave it running: a late start would hold the port the next restart needs.
+      child.kill('SIGKILL');
+      reject(new Error('local stack did not print "Fleetman is up" within 60 s'));
+    }, 60_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       buffer += chunk.toString();
       const match = /Fleetman is up: (http:\/\/\S+)/.exec(buffer);
@@ -87,13 +94,13 @@ function spawnStack(gatewayPort: number): Promise<StackProcess> {
   });
 }
 
-async function startStack(): Promise<Backend> {
+async function startStack({ vehicles }: BackendOptions): Promise<Backend> {
   if (!existsSync(LOCAL_STACK)) {
     throw new Error(
       `${LOCAL_STACK} is missing: run \`npm run build\` at the repository root first`,
     );
   }
-  let stack = await spawnStack(0);
+  let stack = await spawnStack(0, vehicles);
   const port = Number(new URL(stack.url).port);
   const stop = async () => {
     stack.child.kill('SIGTERM');
@@ -104,7 +111,7 @@ async function startStack(): Promise<Backend> {
     url: stack.url,
     restart: async () => {
       await stop();
-      stack = await spawnStack(port);
+      stack = await spawnStack(port, vehicles);
     },
     stop,
   };
