@@ -35,76 +35,87 @@ const browser = await launchBrowser();
 const rows: string[] = [];
 const streetLoads: number[] = [];
 try {
-  for (const vehicles of sizes) for (const view of views) {
-    const feed = await startFakeFeed({ vehicles, staticDir: dist });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    // tsx compiles with keepNames, so evaluated functions call an __name helper.
-    await page.addInitScript('window.__name = (f) => f');
-    await page.goto(feed.url);
-    // Let the snapshot land and the map fit the fleet before measuring.
-    await page.waitForFunction(
-      (n) => {
+  for (const vehicles of sizes)
+    for (const view of views) {
+      const feed = await startFakeFeed({ vehicles, staticDir: dist });
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      // tsx compiles with keepNames, so evaluated functions call an __name helper.
+      await page.addInitScript('window.__name = (f) => f');
+      await page.goto(feed.url);
+      // Let the snapshot land and the map fit the fleet before measuring.
+      await page.waitForFunction(
+        (n) => {
+          const map = document
+            .querySelector('fleet-app')
+            ?.shadowRoot?.querySelector('fleet-map') as unknown as {
+            stats: { vehicles: number };
+          } | null;
+          return (map?.stats.vehicles ?? 0) >= n;
+        },
+        vehicles,
+        { timeout: 60_000 },
+      );
+      if (view === 'street') {
+        await page.evaluate(() => {
+          const el = document
+            .querySelector('fleet-app')!
+            .shadowRoot!.querySelector('fleet-map') as unknown as {
+            map: { setView(c: [number, number], z: number, o: unknown): void };
+          };
+          el.map.setView([57.7, 11.97], 15, { animate: false });
+        });
+      }
+      await page.waitForTimeout(2000);
+      const sample = await page.evaluate(async (ms): Promise<Sample> => {
+        const frames: number[] = [];
+        const longTasks: number[] = [];
+        const observer = new PerformanceObserver((list) =>
+          list.getEntries().forEach((e) => longTasks.push(e.duration)),
+        );
+        observer.observe({ type: 'longtask', buffered: false });
+        await new Promise<void>((resolve) => {
+          const end = performance.now() + ms;
+          let last = performance.now();
+          const frame = (now: number) => {
+            frames.push(now - last);
+            last = now;
+            if (now < end) requestAnimationFrame(frame);
+            else resolve();
+          };
+          requestAnimationFrame(frame);
+        });
+        observer.disconnect();
         const map = document
           .querySelector('fleet-app')
           ?.shadowRoot?.querySelector('fleet-map') as unknown as {
-          stats: { vehicles: number };
-        } | null;
-        return (map?.stats.vehicles ?? 0) >= n;
-      },
-      vehicles,
-      { timeout: 60_000 },
-    );
-    if (view === 'street') {
-      await page.evaluate(() => {
-        const el = document.querySelector('fleet-app')!.shadowRoot!.querySelector('fleet-map') as
-          unknown as { map: { setView(c: [number, number], z: number, o: unknown): void } };
-        el.map.setView([57.7, 11.97], 15, { animate: false });
-      });
-    }
-    await page.waitForTimeout(2000);
-    const sample = await page.evaluate(async (ms): Promise<Sample> => {
-      const frames: number[] = [];
-      const longTasks: number[] = [];
-      const observer = new PerformanceObserver((list) =>
-        list.getEntries().forEach((e) => longTasks.push(e.duration)),
-      );
-      observer.observe({ type: 'longtask', buffered: false });
-      await new Promise<void>((resolve) => {
-        const end = performance.now() + ms;
-        let last = performance.now();
-        const frame = (now: number) => {
-          frames.push(now - last);
-          last = now;
-          if (now < end) requestAnimationFrame(frame);
-          else resolve();
+          stats: { drawn: number; streetsLoadMs?: number };
         };
-        requestAnimationFrame(frame);
-      });
-      observer.disconnect();
-      const map = document
-        .querySelector('fleet-app')
-        ?.shadowRoot?.querySelector('fleet-map') as unknown as {
-        stats: { drawn: number; streetsLoadMs?: number };
-      };
-      return { frames, longTasks, drawn: map.stats.drawn, streetsLoadMs: map.stats.streetsLoadMs };
-    }, seconds * 1000);
-    await page.close();
-    await feed.close();
-    if (sample.streetsLoadMs !== undefined) streetLoads.push(sample.streetsLoadMs);
-    const sorted = [...sample.frames].sort((a, b) => a - b);
-    const longTotal = sample.longTasks.reduce((a, b) => a + b, 0);
-    rows.push(
-      `| ${vehicles.toLocaleString('en')} | ${view} | ${sample.drawn} | ${sample.frames.length} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${sample.longTasks.length} | ${Math.round(longTotal)} |`,
-    );
-    console.log(rows.at(-1));
-  }
+        return {
+          frames,
+          longTasks,
+          drawn: map.stats.drawn,
+          streetsLoadMs: map.stats.streetsLoadMs,
+        };
+      }, seconds * 1000);
+      await page.close();
+      await feed.close();
+      if (sample.streetsLoadMs !== undefined) streetLoads.push(sample.streetsLoadMs);
+      const sorted = [...sample.frames].sort((a, b) => a - b);
+      const longTotal = sample.longTasks.reduce((a, b) => a + b, 0);
+      rows.push(
+        `| ${vehicles.toLocaleString('en')} | ${view} | ${sample.drawn} | ${sample.frames.length} | ${percentile(sorted, 50).toFixed(1)} | ${percentile(sorted, 95).toFixed(1)} | ${sample.longTasks.length} | ${Math.round(longTotal)} |`,
+      );
+      console.log(rows.at(-1));
+    }
 } finally {
   await browser.close();
 }
 console.log(
   `\nFrame time over ${seconds} s per fleet size (headless Chromium, fake feed at 1 Hz):\n`,
 );
-console.log('| vehicles | view | drawn in view | frames | p50 ms | p95 ms | long tasks | long-task ms |');
+console.log(
+  '| vehicles | view | drawn in view | frames | p50 ms | p95 ms | long tasks | long-task ms |',
+);
 console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) console.log(row);
 if (streetLoads.length > 0) {
@@ -115,5 +126,7 @@ if (streetLoads.length > 0) {
 console.log(
   `\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}; load average ` +
     `${startLoad.map((l) => l.toFixed(1)).join(' / ')} at the start, ` +
-    `${loadavg().map((l) => l.toFixed(1)).join(' / ')} at the end (1 / 5 / 15 min)`,
+    `${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ')} at the end (1 / 5 / 15 min)`,
 );

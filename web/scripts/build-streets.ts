@@ -42,7 +42,10 @@ const LAYER_OF: Record<string, string> = {
 };
 
 // The dataset is a devDependency of the simulator workspace: resolve it from there.
-const simulator = join(dirname(fileURLToPath(import.meta.url)), '../../services/position-simulator/');
+const simulator = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '../../services/position-simulator/',
+);
 const require = createRequire(join(simulator, 'package.json'));
 const packageJsonPath = require.resolve(`${PACKAGE}/package.json`);
 const version = (JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string }).version;
@@ -95,7 +98,10 @@ for (const feature of network.features as Feature<LineString, { highway?: string
   if (!layer || feature.geometry.type !== 'LineString') continue;
   // Longitude shrinks with latitude: simplify in roughly metric units.
   const line = simplify(
-    feature.geometry.coordinates.map(([lng, lat]) => [lng! * Math.cos((57.7 * Math.PI) / 180), lat!]),
+    feature.geometry.coordinates.map(([lng, lat]) => [
+      lng! * Math.cos((57.7 * Math.PI) / 180),
+      lat!,
+    ]),
     TOLERANCE_DEG,
   ).map(([x, lat]) => [x! / Math.cos((57.7 * Math.PI) / 180), lat!]);
   const encoded: number[] = [];
@@ -120,7 +126,8 @@ for (const feature of network.features as Feature<LineString, { highway?: string
 }
 
 const output = {
-  attribution: 'Map data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)',
+  attribution:
+    'Map data © OpenStreetMap contributors, ODbL 1.0 (https://www.openstreetmap.org/copyright)',
   license: 'https://opendatacommons.org/licenses/odbl/1-0/',
   source: `${PACKAGE}@${version} ${DATASET}, OpenStreetMap export of ${network.timestamp ?? 'unknown date'}`,
   scale: SCALE,
@@ -131,5 +138,7 @@ const json = JSON.stringify(output);
 writeFileSync(OUT, `${json}\n`);
 console.log(
   `${OUT}: ${ways} ways, ${vertices} vertices, ${(json.length / 1024).toFixed(0)} KiB ` +
-    `(${Object.entries(layers).map(([k, v]) => `${k} ${v.length}`).join(', ')})`,
+    `(${Object.entries(layers)
+      .map(([k, v]) => `${k} ${v.length}`)
+      .join(', ')})`,
 );

@@ -227,26 +227,26 @@ export class FleetApp extends LitElement {
           >${t.connection[live.state]}</span
         >
         <label for="unit">${t.units}</label>
-          <select id="unit" @change=${this.onUnit}>
-            ${Object.entries(SPEED_UNITS).map(
-              ([key, u]) =>
-                html`<option value=${key} ?selected=${key === unit}>${u.speedLabel}</option>`,
-            )}
-          </select>
+        <select id="unit" @change=${this.onUnit}>
+          ${Object.entries(SPEED_UNITS).map(
+            ([key, u]) =>
+              html`<option value=${key} ?selected=${key === unit}>${u.speedLabel}</option>`,
+          )}
+        </select>
         <label for="theme">${t.theme}</label>
-          <select id="theme" @change=${this.onTheme}>
-            ${(['system', 'light', 'dark'] as ThemeChoice[]).map(
-              (key) =>
-                html`<option value=${key} ?selected=${key === theme}>${t.themes[key]}</option>`,
-            )}
-          </select>
+        <select id="theme" @change=${this.onTheme}>
+          ${(['system', 'light', 'dark'] as ThemeChoice[]).map(
+            (key) =>
+              html`<option value=${key} ?selected=${key === theme}>${t.themes[key]}</option>`,
+          )}
+        </select>
         <label for="locale">${t.language}</label>
-          <select id="locale" @change=${this.onLocale}>
-            ${Object.entries(LOCALES).map(
-              ([key, name]) =>
-                html`<option value=${key} lang=${key} ?selected=${key === locale}>${name}</option>`,
-            )}
-          </select>
+        <select id="locale" @change=${this.onLocale}>
+          ${Object.entries(LOCALES).map(
+            ([key, name]) =>
+              html`<option value=${key} lang=${key} ?selected=${key === locale}>${name}</option>`,
+          )}
+        </select>
       </header>
       <main>
         <aside aria-label=${t.vehicles}>

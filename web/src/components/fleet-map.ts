@@ -38,7 +38,11 @@ const reducedMotion = () =>
 export class FleetMap extends LitElement {
   private readonly config = new ContextConsumer(this, { context: configContext });
   private readonly live = new Use(this, liveContext, (s) => s.state);
-  private readonly view = new Use(this, viewContext, (s) => `${s.value.selectedId}|${s.value.follow}`);
+  private readonly view = new Use(
+    this,
+    viewContext,
+    (s) => `${s.value.selectedId}|${s.value.follow}`,
+  );
   private readonly replay = new Use(this, replayContext, (s) => s.active);
   private readonly prefs = new Use(this, preferencesContext);
   private readonly history = new ContextConsumer(this, { context: historyContext });
@@ -151,14 +155,16 @@ export class FleetMap extends LitElement {
     const { selectedId, follow } = this.view.store.value;
     const hasTarget = selectedId !== undefined || this.replay.store.active;
     return html`<div id="map" role="region" aria-label=${t.map}></div>
-      ${hasTarget
-        ? html`<div class="tools">
-            <button aria-pressed=${follow ? 'true' : 'false'} @click=${this.toggleFollow}>
-              ${t.follow}
-            </button>
-            <button @click=${this.recentre}>${t.recentre}</button>
-          </div>`
-        : nothing}
+      ${
+        hasTarget
+          ? html`<div class="tools">
+              <button aria-pressed=${follow ? 'true' : 'false'} @click=${this.toggleFollow}>
+                ${t.follow}
+              </button>
+              <button @click=${this.recentre}>${t.recentre}</button>
+            </div>`
+          : nothing
+      }
       ${this.trailTask.render({
         error: (error) =>
           html`<p class="banner" role="alert">${t.trailUnavailable((error as Error).message)}</p>`,
@@ -205,9 +211,16 @@ export class FleetMap extends LitElement {
     // A link with a map view keeps it; otherwise the first fixes fit the fleet.
     if (saved) this.fittedOnce = true;
     if (config.tileUrl) {
-      L.tileLayer(config.tileUrl, { attribution: config.tileAttribution, maxZoom: config.maxZoom }).addTo(map);
+      L.tileLayer(config.tileUrl, {
+        attribution: config.tileAttribution,
+        maxZoom: config.maxZoom,
+      }).addTo(map);
     } else {
-      this.streets = new StreetsOverlay(map, container, this.prefs.store.format.t.streetsAttribution);
+      this.streets = new StreetsOverlay(
+        map,
+        container,
+        this.prefs.store.format.t.streetsAttribution,
+      );
     }
     this.map = map;
     this.applyPreferences();
@@ -220,7 +233,8 @@ export class FleetMap extends LitElement {
     map.on('click', (event: L.LeafletMouseEvent) => {
       const hit = this.vehicles?.hitTest(event.containerPoint);
       if (hit?.kind === 'vehicle') this.dispatchEvent(new VehicleSelectEvent(hit.id));
-      else if (hit?.kind === 'cluster') map.setView([hit.lat, hit.lng], hit.zoom, { animate: this.motion });
+      else if (hit?.kind === 'cluster')
+        map.setView([hit.lat, hit.lng], hit.zoom, { animate: this.motion });
     });
     // The user moving the map takes it over: follow turns off.
     map.on('dragstart', () => this.view.store.set({ follow: false }));
@@ -232,13 +246,17 @@ export class FleetMap extends LitElement {
     const live = this.live.store;
     this.unsubscribe.push(live.onFrame((update) => this.applyFrame(update)));
     // Frames that arrived before the map existed.
-    if (live.vehicles.size > 0) this.applyFrame({ changed: [...live.vehicles.values()], snap: true });
+    if (live.vehicles.size > 0)
+      this.applyFrame({ changed: [...live.vehicles.values()], snap: true });
     const replay = this.replay.store;
     this.unsubscribe.push(replay.subscribe(() => this.onReplayFrame()));
     this.unsubscribe.push(this.prefs.store.subscribe(() => this.applyPreferences()));
     // Theme changes by the system arrive through the host's attribute.
     const observer = new MutationObserver(() => this.applyTheme());
-    observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+    observer.observe(document.documentElement, {
+      attributes: true,
+      attributeFilter: ['data-theme'],
+    });
     this.unsubscribe.push(() => observer.disconnect());
     // The host may have been laid out after Leaflet measured it.
     const resize = new ResizeObserver(() => map.invalidateSize());
@@ -274,7 +292,8 @@ export class FleetMap extends LitElement {
     const map = this.map;
     if (!this.vehicles || !map) return;
     this.vehicles.update(update.changed, update.snap);
-    for (const v of update.changed) this.latestFixMs = Math.max(this.latestFixMs, Date.parse(v.time));
+    for (const v of update.changed)
+      this.latestFixMs = Math.max(this.latestFixMs, Date.parse(v.time));
     if (!this.fittedOnce && update.changed.length > 0) {
       this.fittedOnce = true;
       const bounds = L.latLngBounds(update.changed.map((v) => [v.lat, v.lng] as L.LatLngTuple));
@@ -350,7 +369,8 @@ export class FleetMap extends LitElement {
       this.vehicles?.setDimmed(true);
       const t = this.prefs.store.format;
       const single = session.tracks.length === 1 ? session.tracks[0] : undefined;
-      if (single) this.stops?.show(single.figures.stops, (s) => t.t.stoppedFor(t.duration(s.durationMs)));
+      if (single)
+        this.stops?.show(single.figures.stops, (s) => t.t.stoppedFor(t.duration(s.durationMs)));
       else this.stops?.clear();
       map.fitBounds(bounds.pad(0.1), { animate: false });
     }

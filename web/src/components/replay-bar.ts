@@ -47,8 +47,10 @@ const requestKey = (r: ReplayRequest, id: string | undefined) =>
  * view state (and so the URL), and the load runs as a Task whenever that request changes.
  */
 export class ReplayBar extends LitElement {
-  private readonly live = new Use(this, liveContext, (s) =>
-    `${s.vehicles.size}|${this.edited ? '' : Math.floor(s.now / 60_000)}`,
+  private readonly live = new Use(
+    this,
+    liveContext,
+    (s) => `${s.vehicles.size}|${this.edited ? '' : Math.floor(s.now / 60_000)}`,
   );
   private readonly view = new Use(this, viewContext, (s) => {
     const v = s.value;
@@ -219,14 +221,20 @@ export class ReplayBar extends LitElement {
         <button @click=${this.load} ?disabled=${loading}>${loading ? t.loading : t.load}</button>
         <button @click=${this.exportGpx}>${t.exportGpx}</button>
       </div>
-      ${this.message
-        ? html`<p class="message" role="alert">
-            ${this.message}
-            <button aria-label=${t.clearMessage} title=${t.clearMessage} @click=${this.clearMessage}>
-              ✕
-            </button>
-          </p>`
-        : nothing}
+      ${
+        this.message
+          ? html`<p class="message" role="alert">
+              ${this.message}
+              <button
+                aria-label=${t.clearMessage}
+                title=${t.clearMessage}
+                @click=${this.clearMessage}
+              >
+                ✕
+              </button>
+            </p>`
+          : nothing
+      }
       ${session.active ? this.renderPlayer() : nothing}
     </section>`;
   }
@@ -267,11 +275,13 @@ export class ReplayBar extends LitElement {
           @input=${(e: Event) => session.seek(Number((e.target as HTMLInputElement).value))}
         />
       </div>
-      ${loaded?.capped
-        ? html`<p class="note">
-            ${t.fleetCapped(f.number(loaded.capped.shown), f.number(loaded.capped.total))}
-          </p>`
-        : nothing}
+      ${
+        loaded?.capped
+          ? html`<p class="note">
+              ${t.fleetCapped(f.number(loaded.capped.shown), f.number(loaded.capped.total))}
+            </p>`
+          : nothing
+      }
       ${this.renderFigures()}`;
   }
 
@@ -281,9 +291,7 @@ export class ReplayBar extends LitElement {
     const session = this.session.store;
     const id = this.view.store.value.selectedId;
     const track =
-      session.tracks.length === 1
-        ? session.tracks[0]
-        : session.tracks.find((tr) => tr.id === id);
+      session.tracks.length === 1 ? session.tracks[0] : session.tracks.find((tr) => tr.id === id);
     if (!track) {
       return html`<p class="note">${t.replayedVehicles(f.number(session.tracks.length))}</p>`;
     }
@@ -351,7 +359,11 @@ export class ReplayBar extends LitElement {
     const name = (vid: string) => this.live.store.vehicles.get(vid)?.name ?? vid;
     if (request.scope === 'vehicle') {
       const points = await history.range(id!, range, signal);
-      return { key: requestKey(request, id), tracks: [{ id: id!, name: name(id!), points }], capped: undefined };
+      return {
+        key: requestKey(request, id),
+        tracks: [{ id: id!, name: name(id!), points }],
+        capped: undefined,
+      };
     }
     const all = this.listIds();
     const ids = all.slice(0, FLEET_REPLAY_MAX);

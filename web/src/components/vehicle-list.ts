@@ -184,46 +184,52 @@ export class VehicleList extends LitElement {
           >${t.count(f.number(rows.length), f.number(live.vehicles.size))}</span
         >
       </div>
-      ${rows.length === 0
-        ? html`<p class="empty">
-            ${view.search.trim()
-              ? html`${t.noMatch(view.search.trim())}
-                  <button @click=${() => this.view.store.set({ search: '' })}>
-                    ${t.clearSearch}
-                  </button>`
-              : live.vehicles.size === 0
-                ? t.noVehicles
-                : t.noStatus}
-          </p>`
-        : html`<lit-virtualizer
-            scroller
-            role="listbox"
-            aria-label=${t.vehicles}
-            tabindex="0"
-            aria-activedescendant=${this.listFocused && this.activeId ? `v-${this.activeId}` : nothing}
-            .items=${rows}
-            .keyFunction=${(v: Vehicle) => v.id}
-            .renderItem=${(v: Vehicle, index: number) =>
-              html`<div
-                role="option"
-                id="v-${v.id}"
-                data-id=${v.id}
-                class=${v.id === this.activeId && this.listFocused ? 'active' : ''}
-                aria-selected=${v.id === view.selectedId ? 'true' : 'false'}
-                aria-posinset=${index + 1}
-                aria-setsize=${rows.length}
-                tabindex="-1"
-                @click=${() => this.select(v.id)}
-              >
-                <span class="dot" style="background:${STATUS_COLOURS[v.status]}"></span>
-                <span class="name">${v.name}</span>
-                <span>${f.speed(v.speed)}</span>
-                <span class="meta">${f.status(v.status)} · ${t.seen(f.ago(now - Date.parse(v.lastSeen)))}</span>
-              </div>`}
-            @keydown=${this.onKeyDown}
-            @focusin=${this.onFocusIn}
-            @focusout=${this.onFocusOut}
-          ></lit-virtualizer>`}`;
+      ${
+        rows.length === 0
+          ? html`<p class="empty">
+              ${
+                view.search.trim()
+                  ? html`${t.noMatch(view.search.trim())}
+                      <button @click=${() => this.view.store.set({ search: '' })}>
+                        ${t.clearSearch}
+                      </button>`
+                  : live.vehicles.size === 0
+                    ? t.noVehicles
+                    : t.noStatus
+              }
+            </p>`
+          : html`<lit-virtualizer
+              scroller
+              role="listbox"
+              aria-label=${t.vehicles}
+              tabindex="0"
+              aria-activedescendant=${this.listFocused && this.activeId ? `v-${this.activeId}` : nothing}
+              .items=${rows}
+              .keyFunction=${(v: Vehicle) => v.id}
+              .renderItem=${(v: Vehicle, index: number) =>
+                html`<div
+                  role="option"
+                  id="v-${v.id}"
+                  data-id=${v.id}
+                  class=${v.id === this.activeId && this.listFocused ? 'active' : ''}
+                  aria-selected=${v.id === view.selectedId ? 'true' : 'false'}
+                  aria-posinset=${index + 1}
+                  aria-setsize=${rows.length}
+                  tabindex="-1"
+                  @click=${() => this.select(v.id)}
+                >
+                  <span class="dot" style="background:${STATUS_COLOURS[v.status]}"></span>
+                  <span class="name">${v.name}</span>
+                  <span>${f.speed(v.speed)}</span>
+                  <span class="meta"
+                    >${f.status(v.status)} · ${t.seen(f.ago(now - Date.parse(v.lastSeen)))}</span
+                  >
+                </div>`}
+              @keydown=${this.onKeyDown}
+              @focusin=${this.onFocusIn}
+              @focusout=${this.onFocusOut}
+            ></lit-virtualizer>`
+      }`;
   }
 
   private toggleStatus(status: VehicleStatus): void {
@@ -262,7 +268,10 @@ export class VehicleList extends LitElement {
       0,
       rows.findIndex((v) => v.id === current),
     );
-    const page = Math.max(1, Math.floor((this.renderRoot.querySelector('lit-virtualizer')?.clientHeight ?? 400) / 48) - 1);
+    const page = Math.max(
+      1,
+      Math.floor((this.renderRoot.querySelector('lit-virtualizer')?.clientHeight ?? 400) / 48) - 1,
+    );
     const targets: Record<string, number> = {
       ArrowDown: index + 1,
       ArrowUp: index - 1,

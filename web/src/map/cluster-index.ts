@@ -15,7 +15,14 @@ interface PointProps {
 
 export type ClusterItem =
   | { kind: 'vehicle'; id: string }
-  | { kind: 'cluster'; lat: number; lng: number; count: number; counts: StatusCounts; clusterId: number };
+  | {
+      kind: 'cluster';
+      lat: number;
+      lng: number;
+      count: number;
+      counts: StatusCounts;
+      clusterId: number;
+    };
 
 export interface IndexedPoint {
   id: string;
@@ -80,7 +87,12 @@ export class ClusterIndex {
           lat,
           lng,
           count: props.point_count,
-          counts: { moving: props.moving, idle: props.idle, parked: props.parked, offline: props.offline },
+          counts: {
+            moving: props.moving,
+            idle: props.idle,
+            parked: props.parked,
+            offline: props.offline,
+          },
           clusterId: props.cluster_id,
         };
       }

@@ -35,8 +35,7 @@ export const DARK_CANVAS: CanvasTheme = {
 };
 
 export type HitResult =
-  | { kind: 'vehicle'; id: string }
-  | { kind: 'cluster'; lat: number; lng: number; zoom: number };
+  { kind: 'vehicle'; id: string } | { kind: 'cluster'; lat: number; lng: number; zoom: number };
 
 /** At most this many names are tried per frame (the layout does the rest). */
 const LABEL_CANDIDATES = 400;
@@ -271,7 +270,8 @@ export class VehicleCanvasLayer {
 
     // Labels: the selected vehicle first, then as many others as fit without overlapping.
     const layout = new LabelLayout();
-    for (const c of clusterBoxes) layout.reserve({ x: c.x - c.r, y: c.y - c.r, w: 2 * c.r, h: 2 * c.r });
+    for (const c of clusterBoxes)
+      layout.reserve({ x: c.x - c.r, y: c.y - c.r, w: 2 * c.r, h: 2 * c.r });
     const candidates = selected
       ? [{ ...selected, width: this.textWidth(selected.name, true), height: 16 }, ...labels]
       : labels;

@@ -44,7 +44,10 @@ export interface Subscribable {
  * `select` picks a different value, so a list does not re-render for a map pan).
  */
 export class Use<S extends Subscribable> implements ReactiveController {
-  private readonly consumer: ContextConsumer<Context<unknown, S>, ReactiveControllerHost & HTMLElement>;
+  private readonly consumer: ContextConsumer<
+    Context<unknown, S>,
+    ReactiveControllerHost & HTMLElement
+  >;
   private unsubscribe: (() => void) | undefined;
   private lastSelected: unknown;
 

@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_VIEW, decodeView, encodeView, isNavigation, type ViewState } from './view-state.js';
+import {
+  DEFAULT_VIEW,
+  decodeView,
+  encodeView,
+  isNavigation,
+  type ViewState,
+} from './view-state.js';
 
 test('a default view makes an empty query; a full one round-trips', () => {
   assert.equal(encodeView(DEFAULT_VIEW), '');
@@ -11,7 +17,12 @@ test('a default view makes an empty query; a full one round-trips', () => {
     statuses: ['moving', 'idle'],
     sort: 'lastSeen',
     map: { lat: 57.70891, lng: 11.97456, zoom: 13 },
-    replay: { fromMs: Date.parse('2024-01-01T08:00:00Z'), toMs: Date.parse('2024-01-01T09:00:00Z'), rate: 30, scope: 'fleet' },
+    replay: {
+      fromMs: Date.parse('2024-01-01T08:00:00Z'),
+      toMs: Date.parse('2024-01-01T09:00:00Z'),
+      rate: 30,
+      scope: 'fleet',
+    },
   };
   assert.deepEqual(decodeView(encodeView(view)), view);
 });
@@ -36,5 +47,8 @@ test('selection and replay changes are navigations; pans and filters are not', (
   assert.equal(isNavigation(base, { ...base, search: 'x' }), false);
   const replay = { fromMs: 1, toMs: 2, rate: 10, scope: 'vehicle' as const };
   assert.equal(isNavigation(base, { ...base, replay }), true);
-  assert.equal(isNavigation({ ...base, replay }, { ...base, replay: { ...replay, rate: 60 } }), false);
+  assert.equal(
+    isNavigation({ ...base, replay }, { ...base, replay: { ...replay, rate: 60 } }),
+    false,
+  );
 });

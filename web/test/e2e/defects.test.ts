@@ -77,7 +77,11 @@ function defectSuite(
         list.y < panel.y + panel.height &&
         panel.x < list.x + list.width &&
         list.x < panel.x + panel.width;
-      assert.equal(overlaps, false, `panel ${JSON.stringify(panel)} over list ${JSON.stringify(list)}`);
+      assert.equal(
+        overlaps,
+        false,
+        `panel ${JSON.stringify(panel)} over list ${JSON.stringify(list)}`,
+      );
     });
 
     test('Escape closes the panel', async () => {
@@ -88,12 +92,19 @@ function defectSuite(
 
     test('selecting at a low zoom zooms in on the vehicle', async () => {
       await page.evaluate(() => {
-        const el = document.querySelector('fleet-app')!.shadowRoot!.querySelector('fleet-map') as
-          unknown as { map: { setZoom(z: number, o: unknown): void } };
+        const el = document
+          .querySelector('fleet-app')!
+          .shadowRoot!.querySelector('fleet-map') as unknown as {
+          map: { setZoom(z: number, o: unknown): void };
+        };
         el.map.setZoom(9, { animate: false });
       });
       await selectFirst(page);
-      const view = await waitFor('the map to zoom in', () => mapView(page), (v) => v.zoom >= 15);
+      const view = await waitFor(
+        'the map to zoom in',
+        () => mapView(page),
+        (v) => v.zoom >= 15,
+      );
       const { lat, lng } = await panelFacts(page);
       assert.ok(pixelsFromCentre(view, lat, lng) < Math.min(view.width, view.height) / 2);
     });
@@ -133,7 +144,11 @@ function defectSuite(
       const still = await mapView(page);
       assert.ok(pixelsFromCentre(still, moved.lat, moved.lng) < 5, 'the map jumped back');
       const follow = page.getByRole('button', { name: 'Follow', exact: true });
-      assert.equal(await follow.getAttribute('aria-pressed'), 'false', 'the drag turned follow off');
+      assert.equal(
+        await follow.getAttribute('aria-pressed'),
+        'false',
+        'the drag turned follow off',
+      );
       await follow.click();
       await replay.getByRole('button', { name: 'Stop replay' }).click();
       await nextFixOfSelected(page);
@@ -141,7 +156,8 @@ function defectSuite(
       await waitFor(
         'the map to follow the live vehicle again',
         async () => ({ view: await mapView(page), at: await panelFacts(page) }),
-        ({ view, at }) => pixelsFromCentre(view, at.lat, at.lng) < Math.min(view.width, view.height) / 2,
+        ({ view, at }) =>
+          pixelsFromCentre(view, at.lat, at.lng) < Math.min(view.width, view.height) / 2,
       );
     });
 
@@ -191,7 +207,11 @@ function defectSuite(
       const first = await order();
       for (let i = 0; i < 3; i++) {
         const before = (await mapStats(page)).latestFixMs;
-        await waitFor('new fixes', () => mapStats(page), (s) => s.latestFixMs > before);
+        await waitFor(
+          'new fixes',
+          () => mapStats(page),
+          (s) => s.latestFixMs > before,
+        );
         await sleep(1100);
         assert.deepEqual(await order(), first);
       }
@@ -241,7 +261,9 @@ function defectSuite(
       await selectFirst(clocked.page);
       const opened = await clocked.page.evaluate(() => Date.now());
       await clocked.page.clock.setSystemTime(opened + 5 * 60_000);
-      const request = clocked.page.waitForRequest((r) => /\/history\?/.test(r.url()) && /limit=/.test(r.url()));
+      const request = clocked.page.waitForRequest(
+        (r) => /\/history\?/.test(r.url()) && /limit=/.test(r.url()),
+      );
       const pressed = await clocked.page.evaluate(() => Date.now());
       await clocked.page.locator('replay-bar').getByRole('button', { name: 'Load' }).click();
       const to = Date.parse(new URL((await request).url()).searchParams.get('to') ?? '');
@@ -252,8 +274,11 @@ function defectSuite(
     test('reduced motion: no gliding markers and no map animations', async () => {
       const calm = await openApp(browser, entry().url, viewport, { reducedMotion: 'reduce' });
       const animations = await calm.page.evaluate(() => {
-        const el = document.querySelector('fleet-app')!.shadowRoot!.querySelector('fleet-map') as
-          unknown as { map: { options: Record<string, unknown> } };
+        const el = document
+          .querySelector('fleet-app')!
+          .shadowRoot!.querySelector('fleet-map') as unknown as {
+          map: { options: Record<string, unknown> };
+        };
         const o = el.map.options;
         return [o.zoomAnimation, o.fadeAnimation, o.markerZoomAnimation];
       });

@@ -24,9 +24,17 @@ import {
 const options = (page: Page) => page.locator('vehicle-list [role=option]');
 const stats = (page: Page) =>
   page.evaluate(() => {
-    const map = document.querySelector('fleet-app')!.shadowRoot!.querySelector('fleet-map') as
-      unknown as {
-      stats: { clusters: number; drawn: number; labels: Box[]; streetWays: number; replayMarkers: number; vehicles: number };
+    const map = document
+      .querySelector('fleet-app')!
+      .shadowRoot!.querySelector('fleet-map') as unknown as {
+      stats: {
+        clusters: number;
+        drawn: number;
+        labels: Box[];
+        streetWays: number;
+        replayMarkers: number;
+        vehicles: number;
+      };
     };
     return map.stats;
   });
@@ -38,8 +46,11 @@ async function assertAccessible(page: Page, state: string): Promise<void> {
 
 async function setZoom(page: Page, zoom: number): Promise<void> {
   await page.evaluate((z) => {
-    const el = document.querySelector('fleet-app')!.shadowRoot!.querySelector('fleet-map') as
-      unknown as { map: { setZoom(z: number, o: unknown): void } };
+    const el = document
+      .querySelector('fleet-app')!
+      .shadowRoot!.querySelector('fleet-map') as unknown as {
+      map: { setZoom(z: number, o: unknown): void };
+    };
     el.map.setZoom(z, { animate: false });
   }, zoom);
 }
@@ -62,7 +73,11 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
     });
 
     test('default: offline streets with the OSM attribution, no axe violation', async () => {
-      await waitFor('the streets', () => stats(page), (s) => s.streetWays > 5000);
+      await waitFor(
+        'the streets',
+        () => stats(page),
+        (s) => s.streetWays > 5000,
+      );
       const attribution = page.locator('fleet-map .leaflet-control-attribution');
       assert.match((await attribution.textContent()) ?? '', /OpenStreetMap contributors \(ODbL\)/);
       await assertAccessible(page, 'default');
@@ -71,7 +86,11 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
 
     test('low zoom: clusters with status counts, labels that do not overlap', async () => {
       await setZoom(page, 10);
-      const s = await waitFor('clusters', () => stats(page), (s) => s.clusters >= 1);
+      const s = await waitFor(
+        'clusters',
+        () => stats(page),
+        (s) => s.clusters >= 1,
+      );
       assert.ok(s.drawn <= s.vehicles && s.drawn >= 20, `${s.drawn} of ${s.vehicles} drawn`);
       assert.ok(overlapFree(s.labels));
       await shot(page, 'clusters');
@@ -94,7 +113,10 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
       // A shared link opens the same view in a new page.
       const shared = await openApp(browser, link.href, viewport);
       await shared.page.locator('vehicle-panel h2', { hasText: name }).waitFor();
-      assert.equal(await shared.page.getByRole('combobox', { name: 'Sort by' }).inputValue(), 'speed');
+      assert.equal(
+        await shared.page.getByRole('combobox', { name: 'Sort by' }).inputValue(),
+        'speed',
+      );
       await shared.close();
     });
 
@@ -124,7 +146,10 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
       const reopened = await openApp(browser, link.href, viewport);
       const restored = reopened.page.locator('replay-bar');
       await restored.getByRole('button', { name: 'Play replay' }).waitFor();
-      assert.equal(await restored.getByRole('combobox', { name: 'Replay speed' }).inputValue(), '30');
+      assert.equal(
+        await restored.getByRole('combobox', { name: 'Replay speed' }).inputValue(),
+        '30',
+      );
       await reopened.close();
       await replay.getByRole('button', { name: 'Stop replay' }).click();
       await replay.getByRole('button', { name: 'Play replay' }).waitFor({ state: 'detached' });
@@ -135,20 +160,34 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
       await page.locator('vehicle-panel h2').waitFor({ state: 'detached' });
       const replay = page.locator('replay-bar');
       assert.match(
-        await replay.getByRole('combobox', { name: 'Vehicles' }).locator('option:checked').textContent() ?? '',
+        (await replay
+          .getByRole('combobox', { name: 'Vehicles' })
+          .locator('option:checked')
+          .textContent()) ?? '',
         /All in the list \(\d+\)/,
       );
       await replay.getByRole('button', { name: 'Load' }).click();
       await replay.getByRole('button', { name: 'Play replay' }).waitFor({ timeout: 60_000 });
-      assert.match((await replay.locator('.note').textContent()) ?? '', /\d+ vehicles on one clock/);
+      assert.match(
+        (await replay.locator('.note').textContent()) ?? '',
+        /\d+ vehicles on one clock/,
+      );
       await replay.getByRole('combobox', { name: 'Replay speed' }).selectOption('60');
       await replay.getByRole('button', { name: 'Play replay' }).click();
-      const s = await waitFor('several replayed vehicles', () => stats(page), (s) => s.replayMarkers >= 5);
+      const s = await waitFor(
+        'several replayed vehicles',
+        () => stats(page),
+        (s) => s.replayMarkers >= 5,
+      );
       assert.ok(s.replayMarkers >= 5);
       assert.equal(new URL(page.url()).searchParams.get('replay'), 'fleet');
       await shot(page, 'fleet-replay');
       await replay.getByRole('button', { name: 'Stop replay' }).click();
-      await waitFor('the replay to go', () => stats(page), (s) => s.replayMarkers === 0);
+      await waitFor(
+        'the replay to go',
+        () => stats(page),
+        (s) => s.replayMarkers === 0,
+      );
     });
 
     test('dark mode: switchable, and it follows the system', async () => {
@@ -158,9 +197,17 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
       await shot(page, 'dark');
       await page.getByRole('combobox', { name: 'Theme' }).selectOption('system');
       await page.emulateMedia({ colorScheme: 'dark' });
-      await waitFor('the system theme', () => page.evaluate(() => document.documentElement.dataset.theme), (t) => t === 'dark');
+      await waitFor(
+        'the system theme',
+        () => page.evaluate(() => document.documentElement.dataset.theme),
+        (t) => t === 'dark',
+      );
       await page.emulateMedia({ colorScheme: 'light' });
-      await waitFor('the system theme', () => page.evaluate(() => document.documentElement.dataset.theme), (t) => t === 'light');
+      await waitFor(
+        'the system theme',
+        () => page.evaluate(() => document.documentElement.dataset.theme),
+        (t) => t === 'light',
+      );
     });
 
     test('French: every visible string, numbers and dates through Intl', async () => {
@@ -169,7 +216,8 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
       await page.getByRole('combobox', { name: 'Unités', exact: true }).waitFor();
       await page.getByRole('searchbox', { name: 'Rechercher un véhicule' }).waitFor();
       await page.locator('replay-bar').getByRole('button', { name: 'Charger' }).waitFor();
-      const meta = (await page.locator('vehicle-list [role=option] .meta').first().textContent()) ?? '';
+      const meta =
+        (await page.locator('vehicle-list [role=option] .meta').first().textContent()) ?? '';
       assert.match(meta, /vu (à l’instant|il y a)/);
       await assertAccessible(page, 'French');
       await shot(page, 'french');
@@ -193,7 +241,12 @@ function bigFleetSuite(viewport: ViewportName, url: () => string) {
     test('End reaches the last vehicle; it can be selected', async () => {
       const app = await openApp(browser, url(), viewport);
       const page = app.page;
-      await waitFor('the whole fleet', () => stats(page), (s) => s.vehicles >= 400, 60_000);
+      await waitFor(
+        'the whole fleet',
+        () => stats(page),
+        (s) => s.vehicles >= 400,
+        60_000,
+      );
       const rendered = await options(page).count();
       assert.ok(rendered < 100, `${rendered} rows in the DOM: the list is virtualised`);
       const list = page.locator('vehicle-list [role=listbox]');

@@ -121,7 +121,10 @@ export async function openApp(
   await beforeGoto?.(page);
   await page.goto(url);
   // On a phone the list may start below the fold: the virtual list then renders few rows.
-  await page.locator('vehicle-list [role=option]').first().waitFor({ state: 'attached', timeout: 30_000 });
+  await page
+    .locator('vehicle-list [role=option]')
+    .first()
+    .waitFor({ state: 'attached', timeout: 30_000 });
   return { page, errors, close: () => context.close() };
 }
 
@@ -182,7 +185,10 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
       .axe;
     const result = (await axe.run(document, {
       resultTypes: ['violations'],
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
+      },
     })) as {
       violations: {
         id: string;
