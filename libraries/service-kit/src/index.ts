@@ -18,5 +18,12 @@ export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
 export { listen, type RunningServer } from './http/listen.js';
 export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { runMain } from './main.js';
+export {
+  runService,
+  serviceConfigSchema,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ShutdownSteps,
+} from './run-service.js';
 export { packageVersion } from './package-version.js';
 export { createBackoff, type Backoff, type BackoffOptions } from './backoff.js';

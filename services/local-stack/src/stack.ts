@@ -31,7 +31,10 @@ const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url
  * simulator and tracker share the in-process broker — which is why they must share a process.
  * GATEWAY_PORT / TRACKER_PORT / SIMULATOR_PORT choose the ports (0 = any free one).
  */
-export async function startStack(environment: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+export async function startStack(
+  environment: NodeJS.ProcessEnv = process.env,
+  isStopping?: () => boolean,
+): Promise<Stack> {
   const level = (environment.LOG_LEVEL ?? 'warn') as LogLevel;
   const forService = (
     port: string | undefined,
@@ -70,6 +73,7 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
     registry: createRegistry(),
     broker: trackerBroker,
     store: createStore(trackerConfig, loggers.tracker),
+    isStopping,
   });
   const webDir = environment.WEB_DIR ?? (existsSync(defaultWebDir) ? defaultWebDir : undefined);
   const gatewayConfig = loadConfig(
@@ -83,12 +87,14 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
     config: gatewayConfig,
     logger: loggers.gateway,
     registry: createRegistry(),
+    isStopping,
   });
   const simulator = await startSimulator({
     config: simulatorConfig,
     logger: loggers.simulator,
     registry: createRegistry(),
     broker: simulatorBroker,
+    isStopping,
   });
 
   return {
