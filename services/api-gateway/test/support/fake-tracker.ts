@@ -25,6 +25,10 @@ export class FakeTracker {
   readonly streamConnects: string[] = [];
   /** When true, REST requests are accepted and never answered. */
   hang = false;
+  /** Chunks of the last history response written so far. */
+  historyChunksSent = 0;
+  /** Sends the rest of the last history response. */
+  releaseHistory: () => void = () => {};
   private readonly events: TrackerEvent[] = [];
   private readonly streams = new Set<http.ServerResponse>();
   private server: http.Server | undefined;
@@ -100,21 +104,19 @@ export class FakeTracker {
     json(404, { error: 'not_found', message: 'no route' });
   }
 
-  /** A GPX body in chunks, the second one only after the test has seen the first. */
+  /** A GPX body in chunks: the first at once, the others only once the test calls releaseHistory(). */
   private streamHistory(res: http.ServerResponse, chunks: number): void {
     res.writeHead(200, {
       'content-type': 'application/gpx+xml',
       'content-disposition': 'attachment; filename="v1.gpx"',
     });
     res.write(`<gpx>${'<trkpt/>'.repeat(1000)}`);
-    let sent = 1;
-    const timer = setInterval(() => {
-      if (sent++ >= chunks) {
-        clearInterval(timer);
-        res.end('</gpx>');
-      } else res.write('<trkpt/>'.repeat(1000));
-    }, 50);
-    res.on('close', () => clearInterval(timer));
+    this.historyChunksSent = 1;
+    this.releaseHistory = () => {
+      for (; this.historyChunksSent < chunks; this.historyChunksSent++)
+        res.write('<trkpt/>'.repeat(1000));
+      res.end('</gpx>');
+    };
   }
 
   private openStream(req: http.IncomingMessage, res: http.ServerResponse): void {
