@@ -82,7 +82,7 @@ export class Amqp091Broker extends NetworkBroker<Link> {
       try {
         const writable = link.channel.sendToQueue(
           queue,
-          body,
+          Buffer.from(body),
           {
             persistent: true,
             contentType: contentType ?? 'application/json',

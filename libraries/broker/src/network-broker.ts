@@ -244,6 +244,7 @@ export abstract class NetworkBroker<C> implements Broker {
   }
 
   #giveUp(error: Error): void {
+    this.logger.warn({ reason: error.message }, 'broker connect() gave up');
     if (this.#state === 'running') this.#state = 'idle';
     this.#rejectConnectWaiters(error);
     void this.#disconnect();

@@ -1,15 +1,15 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import {
-  AppError,
   Counter,
   createHttpApp,
+  loadApiContract,
+  validateRequests,
   type Logger,
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
 import type { GatewayConfig } from './config.js';
-import { validateHistoryQuery } from './proxy/query-validation.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
 import { rateLimit } from './ratelimit/rate-limit.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
@@ -63,17 +63,11 @@ export function createGatewayApp({
   const proxy = trackerProxy({ trackerUrl: config.TRACKER_URL, timeoutMs: config.TRACKER_TIMEOUT });
   const api = new Router();
   api.use(rateLimit({ limiter, rejected }));
+  // Checked against openapi.yaml before anything goes upstream, as the tracker checks it.
+  api.use(validateRequests(loadApiContract()));
   api.get('/vehicles', proxy);
   api.get('/vehicles/:id', proxy);
-  api.get(
-    '/vehicles/:id/history',
-    async function checkHistoryQuery(ctx, next) {
-      const problem = validateHistoryQuery(ctx.query);
-      if (problem) throw new AppError(400, 'bad_query', problem.message);
-      await next();
-    },
-    proxy,
-  );
+  api.get('/vehicles/:id/history', proxy);
   api.get('/stream', streamHandler(hub));
   app.use(api.routes()).use(api.allowedMethods());
   return app;

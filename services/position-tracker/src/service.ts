@@ -4,6 +4,8 @@ import {
   createHttpApp,
   Gauge,
   listen,
+  loadApiContract,
+  validateRequests,
   type ConfigOf,
   type Logger,
   type Registry,
@@ -113,6 +115,8 @@ export async function startTracker({
     sseClients,
     heartbeatMs,
   });
+  // Every request is checked against openapi.yaml before a route sees it.
+  app.use(validateRequests(loadApiContract()));
   app.use(routes.routes()).use(routes.allowedMethods());
   const server = await listen(app, config.PORT);
   logger.info(

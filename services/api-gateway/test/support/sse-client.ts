@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { SseParser, type ParsedSseEvent } from '../../src/stream/sse-parser.js';
+import { SseParser, type ParsedSseEvent } from '@fleetman/contract';
 
 /** A raw-socket SSE client for tests: records events and comments; can stop reading. */
 export class TestSseClient {
