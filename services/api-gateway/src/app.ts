@@ -69,6 +69,6 @@ export function createGatewayApp({
   api.get('/vehicles/:id', proxy);
   api.get('/vehicles/:id/history', proxy);
   api.get('/stream', streamHandler(hub));
-  app.use(api.routes()).use(api.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
   return app;
 }

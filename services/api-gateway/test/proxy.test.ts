@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { contractFetch } from '@fleetman/service-kit/testing';
 import { closedPort, FakeTracker } from './support/fake-tracker.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 
@@ -19,7 +20,7 @@ describe('api-gateway proxy to the tracker', () => {
   });
 
   it('passes status, content type and body through, and forwards the request id', async () => {
-    const response = await fetch(`${gateway.url}/vehicles`, {
+    const response = await contractFetch(`${gateway.url}/vehicles`, {
       headers: { 'x-request-id': 'test-req-42' },
     });
     assert.equal(response.status, 200);
@@ -35,7 +36,7 @@ describe('api-gateway proxy to the tracker', () => {
   });
 
   it('generates a request id when the client sends none and gives the tracker the same one', async () => {
-    const response = await fetch(`${gateway.url}/vehicles/v1`);
+    const response = await contractFetch(`${gateway.url}/vehicles/v1`);
     assert.equal(response.status, 200);
     const id = response.headers.get('x-request-id');
     assert.ok(id && id.length > 8);
@@ -43,7 +44,7 @@ describe('api-gateway proxy to the tracker', () => {
   });
 
   it("passes the tracker's 404 JSON through unchanged", async () => {
-    const response = await fetch(`${gateway.url}/vehicles/nope`);
+    const response = await contractFetch(`${gateway.url}/vehicles/nope`);
     assert.equal(response.status, 404);
     assert.deepEqual(await response.json(), {
       error: 'vehicle_not_found',
@@ -85,7 +86,7 @@ describe('api-gateway proxy to the tracker', () => {
       'format=kml',
       'limit=1&limit=2',
     ]) {
-      const response = await fetch(`${gateway.url}/vehicles/v1/history?${query}`);
+      const response = await contractFetch(`${gateway.url}/vehicles/v1/history?${query}`);
       assert.equal(response.status, 400, query);
       const body = (await response.json()) as { error: string; message: string };
       assert.equal(body.error, 'bad_query');
@@ -95,10 +96,10 @@ describe('api-gateway proxy to the tracker', () => {
   });
 
   it('answers JSON 404 for unknown routes and 405 for other methods', async () => {
-    const unknown = await fetch(`${gateway.url}/nothing-here`);
+    const unknown = await contractFetch(`${gateway.url}/nothing-here`);
     assert.equal(unknown.status, 404);
     assert.equal(((await unknown.json()) as { error: string }).error, 'not_found');
-    const post = await fetch(`${gateway.url}/vehicles`, { method: 'POST', body: '{}' });
+    const post = await contractFetch(`${gateway.url}/vehicles`, { method: 'POST', body: '{}' });
     assert.equal(post.status, 405);
   });
 });
@@ -107,7 +108,7 @@ describe('api-gateway when the tracker is unavailable', () => {
   it('answers 503 tracker_unavailable when nothing listens on the tracker port', async () => {
     const gateway = await startGateway({ TRACKER_URL: `http://127.0.0.1:${await closedPort()}` });
     try {
-      const response = await fetch(`${gateway.url}/vehicles`);
+      const response = await contractFetch(`${gateway.url}/vehicles`);
       assert.equal(response.status, 503);
       const body = (await response.json()) as { error: string; message: string };
       assert.equal(body.error, 'tracker_unavailable');
@@ -127,7 +128,7 @@ describe('api-gateway when the tracker is unavailable', () => {
       tracker.hang = true;
       const gateway = await startGateway({ TRACKER_URL: tracker.url, TRACKER_TIMEOUT: '300ms' });
       try {
-        const response = await fetch(`${gateway.url}/vehicles/v1`);
+        const response = await contractFetch(`${gateway.url}/vehicles/v1`);
         assert.equal(response.status, 504);
         assert.equal(((await response.json()) as { error: string }).error, 'tracker_timeout');
         assert.ok(
@@ -153,7 +154,7 @@ describe('api-gateway rate limit', () => {
     try {
       const statuses: number[] = [];
       for (let i = 0; i < 4; i += 1) {
-        const response = await fetch(`${gateway.url}/vehicles`);
+        const response = await contractFetch(`${gateway.url}/vehicles`);
         statuses.push(response.status);
         if (response.status === 429) {
           assert.equal(response.headers.get('retry-after'), '2');
@@ -162,16 +163,16 @@ describe('api-gateway rate limit', () => {
       }
       assert.deepEqual(statuses, [200, 200, 200, 429]);
       // Another client (the gateway trusts one proxy hop: the last X-Forwarded-For entry).
-      const other = await fetch(`${gateway.url}/vehicles`, {
+      const other = await contractFetch(`${gateway.url}/vehicles`, {
         headers: { 'x-forwarded-for': '203.0.113.9' },
       });
       assert.equal(other.status, 200);
       for (const path of ['/livez', '/readyz', '/metrics']) {
-        const response = await fetch(`${gateway.url}${path}`);
+        const response = await contractFetch(`${gateway.url}${path}`);
         assert.notEqual(response.status, 429, path);
         await response.arrayBuffer();
       }
-      const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+      const metrics = await (await contractFetch(`${gateway.url}/metrics`)).text();
       assert.match(metrics, /^http_rate_limited_total 1$/m);
     } finally {
       await gateway.stop();

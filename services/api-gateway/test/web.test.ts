@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { contractFetch } from '@fleetman/service-kit/testing';
 import http from 'node:http';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,20 +73,20 @@ describe('api-gateway local mode (WEB_DIR)', () => {
     assert.match(await deepLink.text(), /Fleetman/);
     const missingAsset = await fetch(`${gateway.url}/assets/nope.js`);
     assert.equal(missingAsset.status, 404);
-    const unknownVehicle = await fetch(`${gateway.url}/vehicles/nope`);
+    const unknownVehicle = await contractFetch(`${gateway.url}/vehicles/nope`);
     assert.equal(unknownVehicle.status, 404);
     assert.match(unknownVehicle.headers.get('content-type') ?? '', /json/);
   });
 
   it('serves the API under /api too, as nginx does in the cluster', async () => {
-    const response = await fetch(`${gateway.url}/api/vehicles`);
+    const response = await contractFetch(`${gateway.url}/api/vehicles`);
     assert.equal(response.status, 200);
     assert.deepEqual(
       ((await response.json()) as { id: string }[]).map((vehicle) => vehicle.id),
       ['v1'],
     );
     assert.equal(tracker.requests.at(-1)?.url, '/vehicles');
-    const unknown = await fetch(`${gateway.url}/api/vehicles/nope`);
+    const unknown = await contractFetch(`${gateway.url}/api/vehicles/nope`);
     assert.equal(unknown.status, 404);
     assert.match(unknown.headers.get('content-type') ?? '', /json/);
   });

@@ -117,7 +117,7 @@ export async function startTracker({
   });
   // Every request is checked against openapi.yaml before a route sees it.
   app.use(validateRequests(loadApiContract()));
-  app.use(routes.routes()).use(routes.allowedMethods());
+  app.use(routes.routes()).use(routes.allowedMethods({ throw: true })); // 405/501 as JSON errors
   const server = await listen(app, config.PORT);
   logger.info(
     {

@@ -1,5 +1,5 @@
 // Helpers for the services' own tests (not used by production code).
-export { assertStreamEvent, contractFetch, type CheckedResponse } from './contract-fetch.js';
+export { assertStreamEvent, contractFetch } from './contract-fetch.js';
 export {
   observeShutdown,
   startServiceProcess,

@@ -65,11 +65,19 @@ export class FakeTracker {
   /** Publishes a position for `vehicle` to every open stream; returns its sequence number. */
   emit(vehicle: string, extra: Record<string, unknown> = {}): number {
     const seq = this.nextSeq++;
+    const time = new Date().toISOString();
+    // A whole vehicle view, as the tracker sends it (the tests check events against the contract).
     const data = JSON.stringify({
       id: vehicle,
       name: `Vehicle ${vehicle}`,
       lat: 51.5,
       lng: -0.1,
+      time,
+      speed: 0,
+      heading: 0,
+      status: 'idle',
+      statusSince: time,
+      lastSeen: time,
       seq,
       ...extra,
     });
