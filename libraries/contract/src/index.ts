@@ -27,6 +27,7 @@ export {
   type StreamEventName,
 } from './stream-events.js';
 export { ALERT_TYPES, type Alert, type AlertType } from './alert.js';
+export { distanceM, EARTH_RADIUS_M, type LatLng } from './geo.js';
 export {
   formatSseComment,
   formatSseEvent,

@@ -149,13 +149,14 @@ export async function* readSseEvents(
 ): AsyncGenerator<ParsedSseEvent> {
   const events: ParsedSseEvent[] = [];
   const parser = new SseParser({ onEvent: (event) => events.push(event) });
-  const reader = body.pipeThrough(new TextDecoderStream()).getReader();
+  const decoder = new TextDecoder(); // streaming: a character split across chunks stays whole
+  const reader = body.getReader();
   try {
     for (;;) {
       const { value, done } = await reader.read();
-      if (done) return;
-      parser.push(value);
+      parser.push(done ? decoder.decode() : decoder.decode(value, { stream: true }));
       yield* events.splice(0);
+      if (done) return;
     }
   } finally {
     await reader.cancel().catch(() => {});
