@@ -15,6 +15,7 @@ import { rateLimit } from './ratelimit/rate-limit.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
+import { apiDocs } from './web/api-docs.js';
 import { stripApiPrefix } from './web/api-prefix.js';
 import { staticSite } from './web/static-site.js';
 
@@ -29,7 +30,7 @@ export interface GatewayAppDeps {
 }
 
 /** Paths the API owns: never answered with the web app's index.html. */
-const API_PREFIXES = ['/vehicles', '/stream', '/api', '/livez', '/readyz', '/metrics'];
+const API_PREFIXES = ['/vehicles', '/stream', '/api', '/docs', '/livez', '/readyz', '/metrics'];
 
 /**
  * The gateway's Koa app (never listens): shared middleware and health first, then, in local
@@ -50,10 +51,13 @@ export function createGatewayApp({
   app.proxy = config.TRUSTED_PROXY_HOPS > 0;
   app.maxIpsCount = config.TRUSTED_PROXY_HOPS;
 
+  const contract = loadApiContract();
   if (config.WEB_DIR) {
     app.use(stripApiPrefix('/api'));
     app.use(staticSite({ root: config.WEB_DIR, apiPrefixes: API_PREFIXES }));
   }
+  if (config.API_DOCS_DIR)
+    app.use(apiDocs({ assetsDir: config.API_DOCS_DIR, document: contract.document }));
 
   const rejected = new Counter({
     name: 'http_rate_limited_total',
@@ -64,7 +68,7 @@ export function createGatewayApp({
   const api = new Router();
   api.use(rateLimit({ limiter, rejected }));
   // Checked against openapi.yaml before anything goes upstream, as the tracker checks it.
-  api.use(validateRequests(loadApiContract()));
+  api.use(validateRequests(contract));
   api.get('/vehicles', proxy);
   api.get('/vehicles/:id', proxy);
   api.get('/vehicles/:id/history', proxy);

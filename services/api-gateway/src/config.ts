@@ -20,6 +20,8 @@ export const gatewayConfigSchema = {
   TRUSTED_PROXY_HOPS: env.int({ default: 1, min: 0, max: 10 }),
   /** Local mode: serve this built web app at / and the API under /api as well. */
   WEB_DIR: env.optionalString(),
+  /** Local mode: interactive API docs at /docs/ from the Swagger UI assets in this folder. */
+  API_DOCS_DIR: env.optionalString(),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;

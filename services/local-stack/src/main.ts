@@ -13,6 +13,7 @@ runService({
         `Fleetman is up: ${stack.url}`,
         `  live map        ${stack.url}`,
         `  API             ${stack.url}api/vehicles`,
+        `  API docs        ${stack.url}api/docs/  (openapi.yaml, try it out)`,
         `  live stream     ${stack.url}api/stream`,
         `  metrics         gateway ${at(stack.gateway.server.port)}/metrics · tracker ${at(stack.tracker.server.port)}/metrics · simulator ${at(stack.simulator.server.port)}/metrics`,
         `  broker/store    ${process.env.BROKER_URL ? 'BROKER_URL' : 'in-process broker'} · ${process.env.MONGO_URL ? 'MONGO_URL' : 'in-memory store'} (LOG_LEVEL=${process.env.LOG_LEVEL ?? 'warn'})`,

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerFromConfig, type Broker } from '@fleetman/broker';
 import { createLogger, createRegistry, loadConfig, type LogLevel } from '@fleetman/service-kit';
@@ -24,6 +26,10 @@ export interface Stack {
 }
 
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** Swagger UI's assets, served by the gateway as the API docs (from the package: offline). */
+const apiDocsDir = path.dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 /**
  * The three services in one process, each with its own config (read from the same environment),
@@ -80,6 +86,7 @@ export async function startStack(
     gatewayConfigSchema,
     forService(environment.GATEWAY_PORT, '8080', {
       TRACKER_URL: tracker.server.url,
+      API_DOCS_DIR: environment.API_DOCS_DIR ?? apiDocsDir,
       ...(webDir ? { WEB_DIR: webDir } : {}),
     }),
   );

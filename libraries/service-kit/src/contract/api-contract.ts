@@ -85,6 +85,8 @@ export class ApiContract {
   readonly operations: readonly Operation[];
   readonly #compiled: CompiledOperation[];
   readonly #openapi: Json;
+  /** openapi.yaml as an object (the API docs serve it). */
+  readonly document: Json;
   /** Coerces query strings to their types and fills defaults: for requests. */
   readonly #requests: Ajv2020;
   /** Takes values as they are: for responses, events and messages. */
@@ -92,6 +94,7 @@ export class ApiContract {
 
   constructor(documents: Record<ContractDocument, Json>) {
     this.#openapi = documents.openapi;
+    this.document = documents.openapi;
     this.#requests = createAjv({ coerceTypes: true, useDefaults: true });
     this.#values = createAjv({});
     for (const ajv of [this.#requests, this.#values]) {
