@@ -11,7 +11,7 @@ export function toAmqp10Message(message: OutgoingMessage): Message {
     content_type: message.contentType ?? 'application/json',
     ...(message.correlationId !== undefined && { correlation_id: message.correlationId }),
     ...(message.headers && { application_properties: { ...message.headers } }),
-    body: rhea.message.data_section(message.body),
+    body: rhea.message.data_section(Buffer.from(message.body)),
   };
 }
 

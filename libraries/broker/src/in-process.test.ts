@@ -1,4 +1,4 @@
-import { describe, it } from 'node:test';
+import { describe, it, mock } from 'node:test';
 import assert from 'node:assert/strict';
 import { pino } from 'pino';
 import { InProcessBroker } from './in-process.js';
@@ -14,7 +14,12 @@ function deferred<T = void>() {
   return { promise, resolve };
 }
 
-async function until(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+/** Lets every promise that can settle now do so (real setImmediate: it is never faked here). */
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
@@ -70,19 +75,34 @@ describe('InProcessBroker', () => {
 
   it('redelivers, flagged and after a pause, a message whose handler threw', async () => {
     const broker = new InProcessBroker({ logger, redeliveryDelayMs: 50 });
-    const seen: Array<{ redelivered: boolean; at: number }> = [];
+    const seen: boolean[] = [];
+    const failed = deferred();
     await broker.consume('q', async (message) => {
-      seen.push({ redelivered: message.redelivered, at: Date.now() });
-      if (seen.length === 1) throw new Error('database down');
+      seen.push(message.redelivered);
+      if (seen.length === 1) {
+        failed.resolve();
+        throw new Error('database down');
+      }
       return { kind: 'ack' };
     });
-    await broker.publish('q', { body: json('x') });
-    await until(() => seen.length === 2);
-    assert.deepEqual(
-      seen.map((s) => s.redelivered),
-      [false, true],
-    );
-    assert.ok(seen[1]!.at - seen[0]!.at >= 45, 'a failing handler must not spin');
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      await broker.publish('q', { body: json('x') });
+      await failed.promise;
+      await flushPromises();
+      mock.timers.tick(49);
+      await flushPromises();
+      assert.deepEqual(
+        seen,
+        [false],
+        'a failing handler must not spin: no redelivery before the pause',
+      );
+      mock.timers.tick(1);
+      await flushPromises();
+    } finally {
+      mock.timers.reset();
+    }
+    assert.deepEqual(seen, [false, true]);
     await sleep(80);
     assert.equal(seen.length, 2, 'acked after the retry, so not delivered again');
     await broker.close();
@@ -168,9 +188,17 @@ describe('InProcessBroker', () => {
     });
     await broker.publish('q', { body: json(1) });
     await started.promise;
-    const t0 = Date.now();
-    await broker.close();
-    assert.ok(Date.now() - t0 < 1000);
+    mock.timers.enable({ apis: ['setTimeout'] });
+    try {
+      let closed = false;
+      const closing = broker.close().then(() => (closed = true));
+      await flushPromises();
+      assert.equal(closed, false, 'close() waits for the handler while the drain timeout runs');
+      mock.timers.tick(30);
+      await closing;
+    } finally {
+      mock.timers.reset();
+    }
   });
 
   it('cancel() stops deliveries to that subscription; others keep going', async () => {

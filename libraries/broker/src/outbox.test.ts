@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Outbox } from './outbox.js';
 
 const message = (text: string) => ({ body: Buffer.from(text) });
-const text = (pending: { message: { body: Buffer } } | undefined) =>
+const text = (pending: { message: { body: Buffer | string } } | undefined) =>
   pending?.message.body.toString();
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 

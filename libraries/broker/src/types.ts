@@ -5,8 +5,8 @@
  */
 
 export interface OutgoingMessage {
-  /** Raw body; JSON producers pass Buffer.from(JSON.stringify(x)). */
-  body: Buffer;
+  /** Raw bytes, or text (sent as UTF-8): JSON producers pass JSON.stringify(x). */
+  body: Buffer | string;
   /** Defaults to application/json. */
   contentType?: string;
   /** Travels as the AMQP correlation id; carries the request id across services. */

@@ -1,3 +1,6 @@
+// What every side agrees on. The documents next to src/ (openapi.yaml, asyncapi.yaml) hold the
+// JSON Schemas; the types here are the same shapes for TypeScript. No Node-only code: the web app
+// imports this package too.
 export {
   encodePosition,
   parsePositionMessage,
@@ -8,3 +11,30 @@ export {
   type PositionFix,
   type RejectReason,
 } from './position-message.js';
+export {
+  HISTORY_FORMATS,
+  VEHICLE_STATUSES,
+  type ApiErrorBody,
+  type HistoryFormat,
+  type HistoryPoint,
+  type VehicleStatus,
+  type VehicleView,
+} from './vehicle.js';
+export {
+  STREAM_EVENTS,
+  type PositionEventData,
+  type SnapshotEndData,
+  type StreamEventName,
+} from './stream-events.js';
+export { ALERT_TYPES, type Alert, type AlertType } from './alert.js';
+export { distanceM, EARTH_RADIUS_M, type LatLng } from './geo.js';
+export {
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  readSseEvents,
+  SseParser,
+  type ParsedSseEvent,
+  type SseEventFields,
+  type SseParserHandlers,
+} from './sse.js';

@@ -41,21 +41,20 @@ export type ParseResult =
   | { ok: true; fix: PositionFix; format: 'v1' | 'legacy' }
   | { ok: false; reason: RejectReason; detail: string };
 
-export function encodePosition(fix: PositionFix): Buffer {
+/** The message's JSON text (publishers send its UTF-8 bytes: `Buffer.from(encodePosition(fix))`). */
+export function encodePosition(fix: PositionFix): string {
   const { vehicle, name, lat, lng, time, speed, heading, accuracy } = fix;
-  return Buffer.from(
-    JSON.stringify({
-      v: POSITION_SCHEMA_VERSION,
-      vehicle,
-      name,
-      lat,
-      lng,
-      time: time.toISOString(),
-      speed,
-      heading,
-      accuracy,
-    }),
-  );
+  return JSON.stringify({
+    v: POSITION_SCHEMA_VERSION,
+    vehicle,
+    name,
+    lat,
+    lng,
+    time: time.toISOString(),
+    speed,
+    heading,
+    accuracy,
+  });
 }
 
 const VEHICLE_ID = /^[\p{L}\p{N} _.:-]{1,64}$/u;
@@ -67,12 +66,18 @@ const reject = (reason: RejectReason, detail: string): ParseResult => ({
   detail,
 });
 
-export function parsePositionMessage(body: Buffer | string, now: number = Date.now()): ParseResult {
-  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
+const utf8 = { encoder: new TextEncoder(), decoder: new TextDecoder() };
+
+/** The body as bytes (a Buffer is a Uint8Array) or text; never throws. */
+export function parsePositionMessage(
+  body: Uint8Array | string,
+  now: number = Date.now(),
+): ParseResult {
+  const size = typeof body === 'string' ? utf8.encoder.encode(body).length : body.byteLength;
   if (size > MAX_MESSAGE_BYTES) return reject('oversized', `${size} bytes > ${MAX_MESSAGE_BYTES}`);
   let value: unknown;
   try {
-    value = JSON.parse(body.toString());
+    value = JSON.parse(typeof body === 'string' ? body : utf8.decoder.decode(body));
   } catch {
     return reject('malformed', 'body is not JSON');
   }

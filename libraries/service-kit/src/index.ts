@@ -16,7 +16,25 @@ export { httpMetrics } from './http/http-metrics.js';
 export { healthRoutes, type ReadinessCheck } from './http/health.js';
 export { createHttpApp, type HttpAppOptions } from './http/create-http-app.js';
 export { listen, type RunningServer } from './http/listen.js';
+export { openEventStream } from './http/event-stream.js';
 export { Lifecycle, type LifecycleOptions } from './lifecycle.js';
 export { runMain } from './main.js';
+export {
+  runService,
+  serviceConfigSchema,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ShutdownSteps,
+} from './run-service.js';
 export { packageVersion } from './package-version.js';
 export { createBackoff, type Backoff, type BackoffOptions } from './backoff.js';
+export {
+  ApiContract,
+  loadApiContract,
+  type ContractDocument,
+  type Operation,
+  type OperationMatch,
+  type RequestProblem,
+  type ResponseInput,
+} from './contract/api-contract.js';
+export { validateRequests } from './contract/validate-requests.js';

@@ -1,20 +1,21 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import {
-  AppError,
   Counter,
   createHttpApp,
+  loadApiContract,
+  validateRequests,
   type Logger,
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
 import type { GatewayConfig } from './config.js';
-import { validateHistoryQuery } from './proxy/query-validation.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
 import { rateLimit } from './ratelimit/rate-limit.js';
 import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
+import { apiDocs } from './web/api-docs.js';
 import { stripApiPrefix } from './web/api-prefix.js';
 import { staticSite } from './web/static-site.js';
 
@@ -29,7 +30,7 @@ export interface GatewayAppDeps {
 }
 
 /** Paths the API owns: never answered with the web app's index.html. */
-const API_PREFIXES = ['/vehicles', '/stream', '/api', '/livez', '/readyz', '/metrics'];
+const API_PREFIXES = ['/vehicles', '/stream', '/api', '/docs', '/livez', '/readyz', '/metrics'];
 
 /**
  * The gateway's Koa app (never listens): shared middleware and health first, then, in local
@@ -50,10 +51,13 @@ export function createGatewayApp({
   app.proxy = config.TRUSTED_PROXY_HOPS > 0;
   app.maxIpsCount = config.TRUSTED_PROXY_HOPS;
 
+  const contract = loadApiContract();
   if (config.WEB_DIR) {
     app.use(stripApiPrefix('/api'));
     app.use(staticSite({ root: config.WEB_DIR, apiPrefixes: API_PREFIXES }));
   }
+  if (config.API_DOCS_DIR)
+    app.use(apiDocs({ assetsDir: config.API_DOCS_DIR, document: contract.document }));
 
   const rejected = new Counter({
     name: 'http_rate_limited_total',
@@ -63,18 +67,12 @@ export function createGatewayApp({
   const proxy = trackerProxy({ trackerUrl: config.TRACKER_URL, timeoutMs: config.TRACKER_TIMEOUT });
   const api = new Router();
   api.use(rateLimit({ limiter, rejected }));
+  // Checked against openapi.yaml before anything goes upstream, as the tracker checks it.
+  api.use(validateRequests(contract));
   api.get('/vehicles', proxy);
   api.get('/vehicles/:id', proxy);
-  api.get(
-    '/vehicles/:id/history',
-    async function checkHistoryQuery(ctx, next) {
-      const problem = validateHistoryQuery(ctx.query);
-      if (problem) throw new AppError(400, 'bad_query', problem.message);
-      await next();
-    },
-    proxy,
-  );
+  api.get('/vehicles/:id/history', proxy);
   api.get('/stream', streamHandler(hub));
-  app.use(api.routes()).use(api.allowedMethods());
+  app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
   return app;
 }

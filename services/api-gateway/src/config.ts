@@ -1,9 +1,8 @@
-import { env, type ConfigOf } from '@fleetman/service-kit';
+import { env, serviceConfigSchema, type ConfigOf } from '@fleetman/service-kit';
 
 /** Every setting of the gateway; README.md documents the same table. */
 export const gatewayConfigSchema = {
-  PORT: env.port(8080),
-  LOG_LEVEL: env.logLevel(),
+  ...serviceConfigSchema({ port: 8080 }),
   TRACKER_URL: env.url({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8081' }),
   /** Until the tracker's response starts, and the longest pause inside a streamed body. */
   TRACKER_TIMEOUT: env.duration({ default: '5s', min: 50, max: 120_000 }),
@@ -21,8 +20,8 @@ export const gatewayConfigSchema = {
   TRUSTED_PROXY_HOPS: env.int({ default: 1, min: 0, max: 10 }),
   /** Local mode: serve this built web app at / and the API under /api as well. */
   WEB_DIR: env.optionalString(),
-  /** Time to stay up with /readyz at 503 before closing, so endpoints drop the pod first. */
-  SHUTDOWN_DRAIN: env.duration({ default: '0ms', max: 60_000 }),
+  /** Local mode: interactive API docs at /docs/ from the Swagger UI assets in this folder. */
+  API_DOCS_DIR: env.optionalString(),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;

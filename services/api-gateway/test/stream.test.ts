@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { contractFetch } from '@fleetman/service-kit/testing';
 import { FakeTracker } from './support/fake-tracker.js';
 import { eventually, startGateway, type TestGateway } from './support/gateway.js';
 import { TestSseClient } from './support/sse-client.js';
@@ -42,7 +43,7 @@ describe('api-gateway live stream', () => {
     );
     assert.equal((JSON.parse(positions[1]?.data ?? '{}') as { id: string }).id, 'v2');
     await eventually('a heartbeat comment', () => client.comments.includes('heartbeat'));
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await contractFetch(`${gateway.url}/metrics`)).text();
     assert.match(metrics, /^sse_clients 1$/m);
   });
 
@@ -132,7 +133,7 @@ describe('api-gateway live stream', () => {
       fast.positions().map((event) => Number(event.id)),
       ids,
     );
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await contractFetch(`${gateway.url}/metrics`)).text();
     assert.match(metrics, /^sse_clients_disconnected_total\{reason="slow"\} 1$/m);
     assert.match(metrics, /^sse_clients 1$/m);
     assert.equal(fast.closed, false);
@@ -159,7 +160,7 @@ describe('api-gateway live stream', () => {
       [before, missedWhileDown, after],
     );
     assert.equal(client.closed, false);
-    const metrics = await (await fetch(`${gateway.url}/metrics`)).text();
+    const metrics = await (await contractFetch(`${gateway.url}/metrics`)).text();
     assert.match(metrics, /^sse_upstream_reconnects_total 1$/m);
   });
 

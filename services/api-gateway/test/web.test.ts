@@ -2,8 +2,10 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { contractFetch } from '@fleetman/service-kit/testing';
 import { FakeTracker } from './support/fake-tracker.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
 
@@ -46,7 +48,15 @@ describe('api-gateway local mode (WEB_DIR)', () => {
     await symlink(path.join(root, 'secret.txt'), path.join(web, 'link.txt'));
     tracker = await new FakeTracker().start();
     tracker.emit('v1');
-    gateway = await startGateway({ TRACKER_URL: tracker.url, WEB_DIR: web });
+    // The Swagger UI assets local-stack gives the gateway (API_DOCS_DIR).
+    const swaggerUi = path.dirname(
+      createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+    );
+    gateway = await startGateway({
+      TRACKER_URL: tracker.url,
+      WEB_DIR: web,
+      API_DOCS_DIR: swaggerUi,
+    });
   });
   after(async () => {
     await gateway.stop();
@@ -72,20 +82,20 @@ describe('api-gateway local mode (WEB_DIR)', () => {
     assert.match(await deepLink.text(), /Fleetman/);
     const missingAsset = await fetch(`${gateway.url}/assets/nope.js`);
     assert.equal(missingAsset.status, 404);
-    const unknownVehicle = await fetch(`${gateway.url}/vehicles/nope`);
+    const unknownVehicle = await contractFetch(`${gateway.url}/vehicles/nope`);
     assert.equal(unknownVehicle.status, 404);
     assert.match(unknownVehicle.headers.get('content-type') ?? '', /json/);
   });
 
   it('serves the API under /api too, as nginx does in the cluster', async () => {
-    const response = await fetch(`${gateway.url}/api/vehicles`);
+    const response = await contractFetch(`${gateway.url}/api/vehicles`);
     assert.equal(response.status, 200);
     assert.deepEqual(
       ((await response.json()) as { id: string }[]).map((vehicle) => vehicle.id),
       ['v1'],
     );
     assert.equal(tracker.requests.at(-1)?.url, '/vehicles');
-    const unknown = await fetch(`${gateway.url}/api/vehicles/nope`);
+    const unknown = await contractFetch(`${gateway.url}/api/vehicles/nope`);
     assert.equal(unknown.status, 404);
     assert.match(unknown.headers.get('content-type') ?? '', /json/);
   });
@@ -103,5 +113,48 @@ describe('api-gateway local mode (WEB_DIR)', () => {
       assert.doesNotMatch(response.body, /outside the web root/, rawPath);
       assert.notEqual(response.status, 500, rawPath);
     }
+  });
+});
+
+describe('api-gateway local mode: API docs (API_DOCS_DIR)', () => {
+  let tracker: FakeTracker;
+  let gateway: TestGateway;
+  before(async () => {
+    tracker = await new FakeTracker().start();
+    const swaggerUi = path.dirname(
+      createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+    );
+    gateway = await startGateway({
+      TRACKER_URL: tracker.url,
+      WEB_DIR: tmpdir(),
+      API_DOCS_DIR: swaggerUi,
+    });
+  });
+  after(async () => {
+    await gateway.stop();
+    await tracker.stop();
+  });
+
+  it('serves Swagger UI from the package (no CDN) showing openapi.yaml', async () => {
+    const redirect = await fetch(`${gateway.url}/api/docs`, { redirect: 'manual' });
+    assert.equal(redirect.status, 302);
+    assert.equal(redirect.headers.get('location'), '/api/docs/');
+    const page = await fetch(`${gateway.url}/api/docs/`);
+    assert.match(page.headers.get('content-type') ?? '', /text\/html/);
+    const html = await page.text();
+    assert.match(html, /src="swagger-ui-bundle.js"/);
+    assert.doesNotMatch(html, /https?:\/\//, 'every asset from this gateway');
+    const init = await (await fetch(`${gateway.url}/api/docs/init.js`)).text();
+    assert.match(init, /url: 'openapi.json'/);
+    assert.match(init, /validatorUrl: null/);
+    const bundle = await fetch(`${gateway.url}/api/docs/swagger-ui-bundle.js`);
+    assert.equal(bundle.status, 200);
+    assert.ok((await bundle.arrayBuffer()).byteLength > 100_000);
+    const document = (await (await fetch(`${gateway.url}/api/docs/openapi.json`)).json()) as {
+      openapi: string;
+      paths: object;
+    };
+    assert.equal(document.openapi, '3.1.0');
+    assert.ok('/vehicles/{id}/history' in document.paths);
   });
 });

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brokerFromConfig, type Broker } from '@fleetman/broker';
 import { createLogger, createRegistry, loadConfig, type LogLevel } from '@fleetman/service-kit';
@@ -24,6 +26,10 @@ export interface Stack {
 }
 
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** Swagger UI's assets, served by the gateway as the API docs (from the package: offline). */
+const apiDocsDir = path.dirname(
+  createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
+);
 
 /**
  * The three services in one process, each with its own config (read from the same environment),
@@ -31,7 +37,10 @@ const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url
  * simulator and tracker share the in-process broker — which is why they must share a process.
  * GATEWAY_PORT / TRACKER_PORT / SIMULATOR_PORT choose the ports (0 = any free one).
  */
-export async function startStack(environment: NodeJS.ProcessEnv = process.env): Promise<Stack> {
+export async function startStack(
+  environment: NodeJS.ProcessEnv = process.env,
+  isStopping?: () => boolean,
+): Promise<Stack> {
   const level = (environment.LOG_LEVEL ?? 'warn') as LogLevel;
   const forService = (
     port: string | undefined,
@@ -70,12 +79,14 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
     registry: createRegistry(),
     broker: trackerBroker,
     store: createStore(trackerConfig, loggers.tracker),
+    isStopping,
   });
   const webDir = environment.WEB_DIR ?? (existsSync(defaultWebDir) ? defaultWebDir : undefined);
   const gatewayConfig = loadConfig(
     gatewayConfigSchema,
     forService(environment.GATEWAY_PORT, '8080', {
       TRACKER_URL: tracker.server.url,
+      API_DOCS_DIR: environment.API_DOCS_DIR ?? apiDocsDir,
       ...(webDir ? { WEB_DIR: webDir } : {}),
     }),
   );
@@ -83,12 +94,14 @@ export async function startStack(environment: NodeJS.ProcessEnv = process.env): 
     config: gatewayConfig,
     logger: loggers.gateway,
     registry: createRegistry(),
+    isStopping,
   });
   const simulator = await startSimulator({
     config: simulatorConfig,
     logger: loggers.simulator,
     registry: createRegistry(),
     broker: simulatorBroker,
+    isStopping,
   });
 
   return {

@@ -7,8 +7,11 @@
  *
  * With --speedup 1 it shows whether the process keeps up with real time (lag stays ~0) and what
  * CPU that costs; a large --speedup asks for more than it can do, so the rate is its ceiling.
+ * The event-loop delay (p99, max) says whether timers, HTTP and SIGTERM still get their turn
+ * while the loop runs behind: the measurement the unit tests must not make (it depends on load).
  */
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createBroker } from '@fleetman/broker';
 import { createLogger, createRegistry, loadConfig } from '@fleetman/service-kit';
@@ -58,6 +61,8 @@ const config = loadConfig(simulatorConfigSchema, {
   FIX_INTERVAL_MS: values.interval!,
   SPEEDUP: values.speedup!,
 });
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 const cpuBefore = process.cpuUsage();
 const wallBefore = performance.now();
 const simulator = await startSimulator({ config, logger, registry, broker });
@@ -66,6 +71,7 @@ const metrics = await registry.getMetricsAsJSON();
 await simulator.stop();
 const wall = (performance.now() - wallBefore) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
+loopDelay.disable();
 await broker.close();
 const gauge = (name: string) => metrics.find((m) => m.name === name)?.values[0]?.value ?? NaN;
 const published = gauge('positions_published_total');
@@ -83,6 +89,8 @@ console.log(
       publishedFixesPerSecond: Math.round(published / wall),
       consumed,
       lagSecondsAtEnd: Number(gauge('simulator_lag_seconds').toFixed(2)),
+      eventLoopDelayP99Ms: Math.round(loopDelay.percentile(99) / 1e6),
+      eventLoopDelayMaxMs: Math.round(loopDelay.max / 1e6),
       cpuPercentOfOneCore: Math.round(((cpu.user + cpu.system) / 1e6 / wall) * 100),
       rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20),
       node: process.version,

@@ -1,5 +1,5 @@
 import { brokerConfigSchema } from '@fleetman/broker';
-import { ConfigError, env, type Parser } from '@fleetman/service-kit';
+import { ConfigError, env, serviceConfigSchema, type Parser } from '@fleetman/service-kit';
 import { SHIPPED_TRACKS_DIR } from './tracks/load-tracks.js';
 
 const probability = (): Parser<number> => env.number({ default: 0, min: 0, max: 1 });
@@ -16,8 +16,7 @@ const optionalFleetSize: Parser<number | undefined> = (raw, name) => {
 
 /** Every setting of the simulator; README.md documents the same table. */
 export const simulatorConfigSchema = {
-  PORT: env.port(8082),
-  LOG_LEVEL: env.logLevel(),
+  ...serviceConfigSchema({ port: 8082 }),
   ...brokerConfigSchema,
   TRACKS_DIR: env.string({ default: SHIPPED_TRACKS_DIR }),
   VEHICLES: optionalFleetSize,
@@ -31,5 +30,4 @@ export const simulatorConfigSchema = {
   OUT_OF_ORDER_PROBABILITY: probability(),
   /** Unconfirmed publishes in flight; beyond it the simulation waits (backpressure). */
   PUBLISH_CONCURRENCY: env.int({ default: 64, min: 1, max: 10_000 }),
-  SHUTDOWN_DRAIN: env.duration({ default: '0ms', max: 60_000 }),
 };

@@ -1,26 +1,14 @@
 import { brokerFromConfig } from '@fleetman/broker';
-import {
-  createLogger,
-  packageVersion,
-  createRegistry,
-  Lifecycle,
-  loadConfig,
-  runMain,
-} from '@fleetman/service-kit';
+import { runService } from '@fleetman/service-kit';
 import { simulatorConfigSchema, startSimulator } from './service.js';
 
-runMain(async () => {
-  const config = loadConfig(simulatorConfigSchema);
-  const logger = createLogger({
-    service: 'position-simulator',
-    version: packageVersion(import.meta.url),
-    level: config.LOG_LEVEL,
-  });
-  const broker = brokerFromConfig(config, logger);
-  const lifecycle = new Lifecycle({
-    logger,
-    drainDelayMs: config.SHUTDOWN_DRAIN,
-  }).installSignalHandlers();
-  const simulator = await startSimulator({ config, logger, registry: createRegistry(), broker });
-  lifecycle.add('simulator', simulator.stop).add('broker', broker);
+runService({
+  name: 'position-simulator',
+  schema: simulatorConfigSchema,
+  moduleUrl: import.meta.url,
+  async start(context) {
+    const broker = brokerFromConfig(context.config, context.logger);
+    const simulator = await startSimulator({ ...context, broker });
+    return { simulator: simulator.stop, broker };
+  },
 });

@@ -26,6 +26,8 @@ export interface SimulatorDeps {
   registry: Registry;
   /** Injected so the local all-in-one runner can share its in-process broker; the caller closes it. */
   broker: Broker;
+  /** The process lifecycle's flag, so /readyz turns 503 as soon as a shutdown begins (drain). */
+  isStopping?: () => boolean;
 }
 
 export interface RunningSimulator {
@@ -45,6 +47,7 @@ export async function startSimulator({
   logger,
   registry,
   broker,
+  isStopping,
 }: SimulatorDeps): Promise<RunningSimulator> {
   const tracks = await loadTracks(config.TRACKS_DIR);
   const routes = tracks.map((track) => new Route(track.name, track.points));
@@ -92,7 +95,7 @@ export async function startSimulator({
   const app = createHttpApp({
     logger,
     registry,
-    isStopping: () => stopping,
+    isStopping: () => stopping || (isStopping?.() ?? false),
     readiness: () => ({ broker: broker.isConnected() }),
   });
   const server = await listen(app, config.PORT);

@@ -1,10 +1,9 @@
 import { brokerConfigSchema } from '@fleetman/broker';
-import { env } from '@fleetman/service-kit';
+import { env, serviceConfigSchema } from '@fleetman/service-kit';
 
 /** Every setting of the tracker; README.md documents the same table. */
 export const trackerConfigSchema = {
-  PORT: env.port(8081),
-  LOG_LEVEL: env.logLevel(),
+  ...serviceConfigSchema({ port: 8081 }),
   ...brokerConfigSchema,
   PREFETCH: env.int({ default: 500, min: 1, max: 10_000 }),
   MONGO_URL: env.optionalUrl({ protocols: ['mongodb:', 'mongodb+srv:'] }),
@@ -18,5 +17,4 @@ export const trackerConfigSchema = {
   /** How often changed latest states are saved (off the acknowledgement path). */
   STATE_CHECKPOINT: env.duration({ default: '5s', min: 100, max: 600_000 }),
   STREAM_BUFFER: env.int({ default: 10_000, min: 100, max: 1_000_000 }),
-  SHUTDOWN_DRAIN: env.duration({ default: '0ms', max: 60_000 }),
 };

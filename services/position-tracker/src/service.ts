@@ -1,8 +1,11 @@
 import { type Broker, type Subscription } from '@fleetman/broker';
 import {
+  createBackoff,
   createHttpApp,
   Gauge,
   listen,
+  loadApiContract,
+  validateRequests,
   type ConfigOf,
   type Logger,
   type Registry,
@@ -32,6 +35,8 @@ export interface TrackerDeps {
   registry: Registry;
   broker: Broker;
   store: PositionStore;
+  /** The process lifecycle's flag, so /readyz turns 503 as soon as a shutdown begins (drain). */
+  isStopping?: () => boolean;
   /** Tests shorten the SSE heartbeat. */
   heartbeatMs?: number;
 }
@@ -69,6 +74,7 @@ export async function startTracker({
   registry,
   broker,
   store,
+  isStopping,
   heartbeatMs,
 }: TrackerDeps): Promise<RunningTracker> {
   const feed = new LiveFeed(config.STREAM_BUFFER);
@@ -95,7 +101,7 @@ export async function startTracker({
   const app = createHttpApp({
     logger,
     registry,
-    isStopping: () => stopping,
+    isStopping: () => stopping || (isStopping?.() ?? false),
     readiness: () => ({
       store: storeReady && store.isHealthy(),
       broker: broker.isConnected(),
@@ -109,7 +115,9 @@ export async function startTracker({
     sseClients,
     heartbeatMs,
   });
-  app.use(routes.routes()).use(routes.allowedMethods());
+  // Every request is checked against openapi.yaml before a route sees it.
+  app.use(validateRequests(loadApiContract()));
+  app.use(routes.routes()).use(routes.allowedMethods({ throw: true })); // 405/501 as JSON errors
   const server = await listen(app, config.PORT);
   logger.info(
     {
@@ -159,13 +167,14 @@ async function untilDone(
   logger: Logger,
   what: string,
 ): Promise<void> {
+  const backoff = createBackoff({ initialMs: 500, maxMs: 10_000 });
   for (let attempt = 0; ; attempt++) {
     try {
       await operation();
       return;
     } catch (err) {
       logger.error({ err, attempt }, `${what} unavailable, retrying`);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(10_000, 500 * 2 ** attempt)));
+      await new Promise((resolve) => setTimeout(resolve, backoff.next()));
     }
   }
 }

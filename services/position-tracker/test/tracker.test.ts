@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deadLetterQueue, REJECT_REASON_HEADER, type IncomingMessage } from '@fleetman/broker';
+import { assertStreamEvent, contractFetch } from '@fleetman/service-kit/testing';
 import { eventually } from './support/eventually.js';
 import { readSse } from './support/sse-client.js';
 import { fixAt, startHarness, type Harness } from './support/tracker-harness.js';
@@ -8,11 +9,12 @@ import { fixAt, startHarness, type Harness } from './support/tracker-harness.js'
 interface Point {
   time: string;
 }
-// Loose on purpose: each test asserts the shape it relies on.
+// Loose on purpose: each test asserts the shape it relies on (openapi.yaml checked the rest).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
+/** Every answer is checked against openapi.yaml on the way (contractFetch). */
 const getJson = async (url: string): Promise<{ status: number; body: Json }> => {
-  const response = await fetch(url);
+  const response = await contractFetch(url);
   return { status: response.status, body: await response.json() };
 };
 
@@ -83,7 +85,7 @@ describe('position-tracker (in-process broker, memory store)', () => {
         .features[0]?.geometry.coordinates.length,
       10,
     );
-    const gpx = await fetch(`${h.url}/vehicles/a/history?format=gpx`);
+    const gpx = await contractFetch(`${h.url}/vehicles/a/history?format=gpx`);
     assert.match(gpx.headers.get('content-type') ?? '', /gpx/);
     assert.equal(((await gpx.text()).match(/<trkpt /g) ?? []).length, 10);
     const bad = await getJson(`${h.url}/vehicles/a/history?limit=abc`);
@@ -152,6 +154,7 @@ describe('position-tracker (in-process broker, memory store)', () => {
       (events) => events.filter((e) => e.event === 'position').length >= 3,
     );
     resumed.close();
+    for (const event of [...first.events, ...got]) assertStreamEvent(event);
     const times = got.map((e) => (JSON.parse(e.data) as { time: string }).time);
     assert.deepEqual(
       times.slice(0, 3),
@@ -164,7 +167,7 @@ describe('position-tracker (in-process broker, memory store)', () => {
   });
 
   test('health: livez, readyz with checks, metrics with the contract names', async () => {
-    assert.equal((await fetch(`${h.url}/livez`)).status, 200);
+    assert.equal((await contractFetch(`${h.url}/livez`)).status, 200);
     const ready = await getJson(`${h.url}/readyz`);
     assert.equal(ready.status, 200);
     assert.deepEqual((ready.body as unknown as { checks: object }).checks, {
@@ -172,7 +175,7 @@ describe('position-tracker (in-process broker, memory store)', () => {
       broker: true,
       consumer: true,
     });
-    const text = await (await fetch(`${h.url}/metrics`)).text();
+    const text = await (await contractFetch(`${h.url}/metrics`)).text();
     for (const name of [
       'positions_consumed_total',
       'position_e2e_latency_seconds_bucket',

@@ -1,20 +1,5 @@
-const EARTH_RADIUS_M = 6_371_008.8;
-const toRad = (deg: number) => (deg * Math.PI) / 180;
-
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
-
-/** Great-circle distance in metres (haversine; plenty for trip figures). */
-export function distanceMetres(a: LatLng, b: LatLng): number {
-  const dLat = toRad(b.lat - a.lat);
-  const dLng = toRad(b.lng - a.lng);
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(toRad(a.lat)) * Math.cos(toRad(b.lat)) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+// Great-circle distance: the contract's haversine, the one the simulator drives by.
+export { distanceM as distanceMetres, type LatLng } from '@fleetman/contract';
 
 export function lerp(a: number, b: number, t: number): number {
   return a + (b - a) * t;

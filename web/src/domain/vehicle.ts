@@ -1,32 +1,22 @@
-/** The vehicle state the API and the live stream share (see shared/design.md, API). */
-export type VehicleStatus = 'moving' | 'idle' | 'parked' | 'offline';
+import {
+  VEHICLE_STATUSES,
+  type HistoryPoint as StoredFix,
+  type VehicleStatus,
+  type VehicleView,
+} from '@fleetman/contract';
 
-export const VEHICLE_STATUSES: readonly VehicleStatus[] = ['moving', 'idle', 'parked', 'offline'];
+// The shapes are the contract's (@fleetman/contract, the same as openapi.yaml); this module only
+// says how the map holds them after checking what arrived.
+export { VEHICLE_STATUSES, type VehicleStatus };
 
-export interface Vehicle {
-  id: string;
-  name: string;
-  lat: number;
-  lng: number;
-  /** ISO-8601 fix time. */
-  time: string;
-  /** metres per second */
-  speed: number;
-  /** degrees clockwise from north */
-  heading: number;
-  status: VehicleStatus;
-  lastSeen: string;
-  statusSince?: string;
-}
+/** A vehicle as the map holds it: the API's view, `statusSince` kept only when it came. */
+export type Vehicle = Omit<VehicleView, 'statusSince'> & { statusSince?: string };
 
-/** One stored fix of a vehicle's history, oldest first. */
-export interface HistoryPoint {
-  lat: number;
-  lng: number;
-  time: string;
+/** One stored fix of a vehicle's history, oldest first, with speed and heading filled in. */
+export type HistoryPoint = Omit<StoredFix, 'speed' | 'heading' | 'accuracy'> & {
   speed: number;
   heading: number;
-}
+};
 
 function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
@@ -42,7 +32,7 @@ export function parseVehicle(value: unknown): Vehicle | undefined {
   if (typeof v.id !== 'string' || !isFiniteNumber(v.lat) || !isFiniteNumber(v.lng))
     return undefined;
   if (Math.abs(v.lat) > 90 || Math.abs(v.lng) > 180) return undefined;
-  const status = VEHICLE_STATUSES.includes(v.status as VehicleStatus)
+  const status = (VEHICLE_STATUSES as readonly string[]).includes(v.status as string)
     ? (v.status as VehicleStatus)
     : 'moving';
   const time = typeof v.time === 'string' ? v.time : new Date().toISOString();

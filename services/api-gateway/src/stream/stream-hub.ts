@@ -1,8 +1,13 @@
 import type { Writable } from 'node:stream';
 import { ClientBuffer } from './client-buffer.js';
 import { EventRing, type EventRingOptions, type RingEvent } from './event-ring.js';
-import { formatSseComment, formatSseEvent, formatSseRetry } from './sse-format.js';
-import type { ParsedSseEvent } from './sse-parser.js';
+import {
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  STREAM_EVENTS,
+  type ParsedSseEvent,
+} from '@fleetman/contract';
 import type { StreamMetrics } from './stream-metrics.js';
 
 /**
@@ -39,8 +44,8 @@ interface Client {
   cut(): void;
 }
 
-export const POSITION = 'position';
-export const SNAPSHOT_END = 'snapshot-end';
+const POSITION = STREAM_EVENTS.position;
+const SNAPSHOT_END = STREAM_EVENTS.snapshotEnd;
 const HEARTBEAT = Buffer.from(formatSseComment('heartbeat'));
 
 export class StreamHub {

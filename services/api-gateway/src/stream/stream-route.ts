@@ -1,25 +1,17 @@
-import { PassThrough } from 'node:stream';
 import type { Context } from 'koa';
+import { openEventStream } from '@fleetman/service-kit';
 import type { StreamHub } from './stream-hub.js';
 
 /**
- * GET /stream, following Koa's guide for SSE: a PassThrough body with the event-stream type,
- * no caching or proxy buffering, no socket timeout; the hub is told when the client leaves.
- * `?lastEventId=` is accepted too, for tools and for browsers reconnecting by hand.
+ * GET /stream: an event-stream response (service-kit) fed by the hub, which is told when the
+ * client leaves. `?lastEventId=` is accepted too, for tools and for browsers reconnecting by hand.
  */
 export function streamHandler(hub: StreamHub) {
   return function openStream(ctx: Context): void {
     const query = ctx.query.lastEventId;
     const lastEventId = ctx.get('last-event-id') || (typeof query === 'string' ? query : undefined);
     const socket = ctx.req.socket;
-    socket.setTimeout(0);
-    socket.setNoDelay(true);
-    socket.setKeepAlive(true);
-    ctx.type = 'text/event-stream';
-    ctx.set({ 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no' });
-    const body = new PassThrough();
-    ctx.status = 200;
-    ctx.body = body;
+    const body = openEventStream(ctx);
     // A reset, not a FIN: a FIN would queue behind the unread megabytes the kernel still holds.
     const disconnect = hub.connect(body, lastEventId, () => socket.resetAndDestroy());
     // The stream only finishes when the gateway ends it (shutdown): close the connection too,

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { createBackoff, type Backoff, type Logger } from '@fleetman/service-kit';
-import { SseParser, type ParsedSseEvent } from './sse-parser.js';
+import { SseParser, type ParsedSseEvent } from '@fleetman/contract';
 
 /**
  * The gateway's single SSE connection to the tracker. It reconnects on its own, with capped

@@ -25,6 +25,10 @@ export class FakeTracker {
   readonly streamConnects: string[] = [];
   /** When true, REST requests are accepted and never answered. */
   hang = false;
+  /** Chunks of the last history response written so far. */
+  historyChunksSent = 0;
+  /** Sends the rest of the last history response. */
+  releaseHistory: () => void = () => {};
   private readonly events: TrackerEvent[] = [];
   private readonly streams = new Set<http.ServerResponse>();
   private server: http.Server | undefined;
@@ -61,11 +65,19 @@ export class FakeTracker {
   /** Publishes a position for `vehicle` to every open stream; returns its sequence number. */
   emit(vehicle: string, extra: Record<string, unknown> = {}): number {
     const seq = this.nextSeq++;
+    const time = new Date().toISOString();
+    // A whole vehicle view, as the tracker sends it (the tests check events against the contract).
     const data = JSON.stringify({
       id: vehicle,
       name: `Vehicle ${vehicle}`,
       lat: 51.5,
       lng: -0.1,
+      time,
+      speed: 0,
+      heading: 0,
+      status: 'idle',
+      statusSince: time,
+      lastSeen: time,
       seq,
       ...extra,
     });
@@ -100,21 +112,19 @@ export class FakeTracker {
     json(404, { error: 'not_found', message: 'no route' });
   }
 
-  /** A GPX body in chunks, the second one only after the test has seen the first. */
+  /** A GPX body in chunks: the first at once, the others only once the test calls releaseHistory(). */
   private streamHistory(res: http.ServerResponse, chunks: number): void {
     res.writeHead(200, {
       'content-type': 'application/gpx+xml',
       'content-disposition': 'attachment; filename="v1.gpx"',
     });
     res.write(`<gpx>${'<trkpt/>'.repeat(1000)}`);
-    let sent = 1;
-    const timer = setInterval(() => {
-      if (sent++ >= chunks) {
-        clearInterval(timer);
-        res.end('</gpx>');
-      } else res.write('<trkpt/>'.repeat(1000));
-    }, 50);
-    res.on('close', () => clearInterval(timer));
+    this.historyChunksSent = 1;
+    this.releaseHistory = () => {
+      for (; this.historyChunksSent < chunks; this.historyChunksSent++)
+        res.write('<trkpt/>'.repeat(1000));
+      res.end('</gpx>');
+    };
   }
 
   private openStream(req: http.IncomingMessage, res: http.ServerResponse): void {

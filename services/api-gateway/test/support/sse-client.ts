@@ -1,5 +1,6 @@
 import http from 'node:http';
-import { SseParser, type ParsedSseEvent } from '../../src/stream/sse-parser.js';
+import { SseParser, type ParsedSseEvent } from '@fleetman/contract';
+import { assertStreamEvent } from '@fleetman/service-kit/testing';
 
 /** A raw-socket SSE client for tests: records events and comments; can stop reading. */
 export class TestSseClient {
@@ -12,7 +13,11 @@ export class TestSseClient {
   private response: http.IncomingMessage | undefined;
   private request: http.ClientRequest | undefined;
   private readonly parser = new SseParser({
-    onEvent: (event) => this.events.push(event),
+    // Every event must match asyncapi.yaml (a violation fails the running test).
+    onEvent: (event) => {
+      assertStreamEvent(event);
+      this.events.push(event);
+    },
     onComment: (text) => this.comments.push(text),
   });
 

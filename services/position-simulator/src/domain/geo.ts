@@ -1,22 +1,10 @@
 /** Spherical-earth helpers; at city scale their error (< 0.5 %) is far below GPS noise. */
+import { EARTH_RADIUS_M, type LatLng } from '@fleetman/contract';
 
-export interface LatLng {
-  lat: number;
-  lng: number;
-}
+// The distance is the contract's, so the web app's trip figures measure what the simulator drove.
+export { distanceM, EARTH_RADIUS_M, type LatLng } from '@fleetman/contract';
 
-export const EARTH_RADIUS_M = 6_371_008.8;
 const RAD = Math.PI / 180;
-
-/** Great-circle distance in metres (haversine). */
-export function distanceM(a: LatLng, b: LatLng): number {
-  const dLat = (b.lat - a.lat) * RAD;
-  const dLng = (b.lng - a.lng) * RAD;
-  const h =
-    Math.sin(dLat / 2) ** 2 +
-    Math.cos(a.lat * RAD) * Math.cos(b.lat * RAD) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** Initial bearing from a to b, degrees clockwise from north in [0, 360). */
 export function bearingDeg(a: LatLng, b: LatLng): number {

@@ -1,3 +1,4 @@
+import type { PositionFix } from '@fleetman/contract';
 import { Driver, DEFAULT_DRIVING, type DrivingModel } from './driver.js';
 import { planFleet, type VehiclePlan } from './fleet.js';
 import { offsetM } from './geo.js';
@@ -5,20 +6,8 @@ import { createRng, deriveSeed, type Rng } from './random.js';
 import { DEFAULT_REALISM, reportedAccuracyM, type RealismOptions } from './realism.js';
 import type { Route } from './route.js';
 
-/** Structurally the contract's PositionFix, so the service can encode it as is. */
-export interface SimulatedFix {
-  vehicle: string;
-  name: string;
-  lat: number;
-  lng: number;
-  time: Date;
-  /** m/s */
-  speed: number;
-  /** degrees from north */
-  heading: number;
-  /** metres */
-  accuracy: number;
-}
+/** The contract's fix, with speed (m/s), heading (degrees) and accuracy (m) always present. */
+export type SimulatedFix = Required<PositionFix>;
 
 export interface SimulationOptions {
   routes: readonly Route[];

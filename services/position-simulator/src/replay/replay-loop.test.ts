@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it, mock } from 'node:test';
 import { createLogger } from '@fleetman/service-kit';
 import { Route } from '../domain/route.js';
 import { SimClock } from '../domain/sim-clock.js';
@@ -7,43 +7,73 @@ import { FleetSimulation, type SimulatedFix } from '../domain/simulation.js';
 import { lShapedTrack } from '../domain/test-routes.js';
 import { ReplayLoop } from './replay-loop.js';
 
+// Fake timers and a fake Date: the loop sees exactly the time the test moves, so what it sends
+// depends on that time alone, never on how busy the machine is.
+const START = Date.parse('2026-03-01T08:00:00Z');
 const logger = createLogger({ service: 'test', level: 'silent' });
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Lets the loop run whatever the last tick made due (promises and real setImmediate). */
+const settle = async (): Promise<void> => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+/** Moves the fake clock `ms` forward in steps, letting the loop work after each one. */
+async function advance(ms: number, stepMs = 10): Promise<void> {
+  for (let passed = 0; passed < ms; passed += stepMs) {
+    mock.timers.tick(stepMs);
+    await settle();
+  }
+}
+
+const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function setup(vehicles: number, intervalMs: number, speedup = 1) {
-  const start = Date.now();
-  const simulation = new FleetSimulation({
+  const options = {
     routes: [new Route('L', lShapedTrack())],
     vehicles,
     fixIntervalMs: intervalMs,
     seed: 3,
-    start: new Date(start),
-  });
-  return { simulation, clock: new SimClock(speedup, start), start };
+    start: new Date(START),
+  };
+  return {
+    simulation: new FleetSimulation(options),
+    /** The same fleet, to count what was due by a given simulated time. */
+    reference: () => new FleetSimulation(options),
+    clock: new SimClock(speedup, START),
+  };
 }
 
 describe('ReplayLoop', () => {
-  it('publishes fixes in real time, stamped on the wall clock', async () => {
-    const { simulation, clock, start } = setup(5, 100, 10);
+  beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: START }));
+  afterEach(() => mock.timers.reset());
+
+  it('publishes the fixes due by now, stamped on the wall clock', async () => {
+    const { simulation, reference, clock } = setup(5, 100, 10);
     const sent: SimulatedFix[] = [];
     const loop = new ReplayLoop(
       { simulation, clock, publish: async (fix) => void sent.push(fix), concurrency: 8, logger },
       100,
     );
     loop.start();
-    await sleep(500);
-    await loop.stop();
-    // 5 vehicles × one fix per 100 simulated ms × speedup 10 ≈ 500 fixes per real second.
-    assert.ok(sent.length > 150 && sent.length < 300, `${sent.length} fixes in 0.5 s`);
-    const stopAt = Date.now();
+    await advance(500);
+    const now = Date.now();
+    const stopping = loop.stop();
+    await advance(100);
+    await stopping;
+    // 5 vehicles × one fix per 100 simulated ms × speedup 10: about 250 in 0.5 s. The loop
+    // sleeps at least 50 ms between rounds, so it may trail by that much, never lead.
+    const dueBy = (wallMs: number) => reference().advanceTo(clock.simulatedAt(wallMs)).length;
+    assert.ok(sent.length <= dueBy(now), `${sent.length} sent, ${dueBy(now)} due`);
+    assert.ok(sent.length >= dueBy(now - 60), `${sent.length} sent, ${dueBy(now - 60)} due`);
+    assert.ok(sent.length > 200);
     assert.ok(
-      sent.every((f) => f.time.getTime() >= start && f.time.getTime() <= stopAt),
+      sent.every((f) => f.time.getTime() >= START && f.time.getTime() <= now),
       'never in the future',
     );
   });
 
   it('waits for confirmations instead of buffering when the broker is slow', async () => {
-    const { simulation, clock, start } = setup(50, 100);
+    const { simulation, clock } = setup(50, 100);
     const pending: Array<() => void> = [];
     const lags: number[] = [];
     const loop = new ReplayLoop(
@@ -58,22 +88,24 @@ describe('ReplayLoop', () => {
       100,
     );
     loop.start();
-    await sleep(400);
+    await advance(400);
     assert.equal(pending.length, 4, 'no more sends than the concurrency limit');
-    assert.ok(simulation.clock.getTime() - start <= 100, 'the simulation waits: one round at most');
+    assert.ok(simulation.clock.getTime() - START <= 100, 'the simulation waits: one round at most');
     for (let i = 0; i < 40; i++) {
       pending.splice(0).forEach((confirm) => confirm());
-      await sleep(5);
+      await advance(5, 5);
     }
     assert.ok(
       lags.some((lag) => lag > 200),
       `lag reported: ${Math.max(...lags)} ms`,
     );
     const stopped = loop.stop();
-    pending.splice(0).forEach((confirm) => confirm());
-    const interval = setInterval(() => pending.splice(0).forEach((confirm) => confirm()), 1);
-    await stopped;
-    clearInterval(interval);
+    let done = false;
+    void stopped.then(() => (done = true));
+    while (!done) {
+      pending.splice(0).forEach((confirm) => confirm());
+      await advance(10);
+    }
   });
 
   it('reports failed sends and keeps going', async () => {
@@ -95,9 +127,11 @@ describe('ReplayLoop', () => {
       50,
     );
     loop.start();
-    await sleep(300);
-    await loop.stop();
-    assert.ok(attempts > 6);
+    await advance(300);
+    const stopping = loop.stop();
+    await advance(100);
+    await stopping;
+    assert.ok(attempts > 6, `${attempts} attempts`);
     assert.equal(failures.length, attempts);
     assert.match(String(failures[0]), /broker said no/);
   });
@@ -110,7 +144,7 @@ describe('ReplayLoop', () => {
         simulation,
         clock,
         publish: async () => {
-          await sleep(100);
+          await later(100);
           confirmed++;
         },
         concurrency: 1,
@@ -119,30 +153,47 @@ describe('ReplayLoop', () => {
       50,
     );
     loop.start();
-    await sleep(20);
-    await loop.stop();
+    await advance(20);
+    let stopped = false;
+    const stopping = loop.stop().then(() => (stopped = true));
+    await settle();
+    assert.equal(stopped, false, 'a send is still unconfirmed');
+    await advance(100);
+    await stopping;
     assert.equal(confirmed, 1);
   });
 });
 
 describe('ReplayLoop when far behind', () => {
   it(
-    'keeps the event loop responsive while catching up with an instant broker',
-    { timeout: 10_000 },
+    'yields to the event loop between rounds while catching up with an instant broker',
+    { timeout: 20_000 },
     async () => {
-      const { simulation, clock } = setup(2000, 100, 1000);
+      // A frozen wall clock and a simulation that started 1 s (1,000 s simulated) ago: 10,000
+      // rounds to catch up. A loop that only awaited microtasks would never let this macrotask run.
+      const vehicles = 20;
+      const { simulation } = setup(vehicles, 100);
+      const behind = new SimClock(1000, START - 1000, START);
       let sent = 0;
       const loop = new ReplayLoop(
-        { simulation, clock, publish: async () => void sent++, concurrency: 64, logger },
+        {
+          simulation,
+          clock: behind,
+          publish: async () => void sent++,
+          concurrency: 64,
+          logger,
+          now: () => START,
+        },
         100,
       );
       loop.start();
-      const asked = Date.now();
-      await sleep(100); // a timer firing at all proves the loop yields
-      const late = Date.now() - asked - 100;
+      const sentWhenYielded = await new Promise<number>((resolve) =>
+        setImmediate(() => resolve(sent)),
+      );
       await loop.stop();
-      assert.ok(late < 100, `timer fired ${late} ms late`);
-      assert.ok(sent > 1000, `${sent} sent`);
+      const dueInAll = vehicles * (1_000_000 / 100);
+      assert.ok(sentWhenYielded > 0, 'the loop was working');
+      assert.ok(sentWhenYielded <= 2 * vehicles, `yielded after ${sentWhenYielded} of ${dueInAll}`);
     },
   );
 });

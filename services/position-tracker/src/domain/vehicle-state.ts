@@ -1,7 +1,5 @@
-import type { PositionFix } from '@fleetman/contract';
+import type { PositionFix, VehicleStatus, VehicleView } from '@fleetman/contract';
 import { inverse } from './geodesy.js';
-
-export type VehicleStatus = 'moving' | 'idle' | 'parked' | 'offline';
 
 /**
  * Thresholds behind the status, documented in the tracker README:
@@ -132,20 +130,7 @@ export function currentStatus(
   return { status: state.status, statusSince: state.statusSince };
 }
 
-/** The public shape of a vehicle in the API and on the live stream. */
-export interface VehicleView {
-  id: string;
-  name: string;
-  lat: number;
-  lng: number;
-  time: string;
-  speed: number;
-  heading: number;
-  status: VehicleStatus;
-  statusSince: string;
-  lastSeen: string;
-}
-
+/** The public shape (contract's VehicleView) of a state, as seen now. */
 export function toView(state: VehicleState, now: number): VehicleView {
   const { status, statusSince } = currentStatus(state, now);
   return {

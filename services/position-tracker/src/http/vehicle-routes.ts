@@ -1,11 +1,12 @@
 import Router from '@koa/router';
+import { STREAM_EVENTS } from '@fleetman/contract';
 import { AppError, type Gauge } from '@fleetman/service-kit';
 import type { PositionStore } from '../data/position-store.js';
 import { toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';
 import { toGeoJson, toGpx } from './history-formats.js';
-import { parseHistoryQuery } from './history-query.js';
-import { openSse } from './sse.js';
+import { historyQuery } from './history-query.js';
+import { openStreamClient } from './stream-client.js';
 
 export interface VehicleRoutesDeps {
   vehicles: ReadonlyMap<string, VehicleState>;
@@ -51,7 +52,7 @@ export function vehicleRoutes({
 
   router.get('/vehicles/:id/history', async (ctx) => {
     const { id, name } = ctx.state.vehicle as VehicleState;
-    const { format, ...query } = parseHistoryQuery(ctx.query);
+    const { format, ...query } = historyQuery(ctx.state.query ?? {});
     const records = await store.history(id, query);
     if (format === 'gpx') {
       ctx.type = 'application/gpx+xml';
@@ -82,7 +83,7 @@ export function vehicleRoutes({
       (typeof ctx.query.lastEventId === 'string' ? ctx.query.lastEventId : '');
     const missed = /^\d+$/.test(lastId) ? feed.since(Number(lastId)) : undefined;
     let unsubscribe = () => {};
-    const stream = openSse(ctx, {
+    const stream = openStreamClient(ctx, {
       heartbeatMs,
       onClose: () => {
         unsubscribe();
@@ -91,21 +92,21 @@ export function vehicleRoutes({
     });
     sseClients.inc();
     if (missed) {
-      for (const event of missed) stream.send(event.seq, 'position', event.data);
+      for (const event of missed) stream.send(event.seq, STREAM_EVENTS.position, event.data);
     } else {
       const now = Date.now();
       const snapshotId = feed.lastSeq;
       for (const state of vehicles.values())
-        stream.send(undefined, 'position', JSON.stringify(toView(state, now)));
+        stream.send(undefined, STREAM_EVENTS.position, JSON.stringify(toView(state, now)));
       // The id after the snapshot lets the client resume from here even before a live event arrives.
       stream.send(
         snapshotId,
-        'snapshot-end',
+        STREAM_EVENTS.snapshotEnd,
         JSON.stringify({ seq: snapshotId, vehicles: vehicles.size }),
       );
     }
     unsubscribe = feed.subscribe((event) => {
-      stream.send(event.seq, 'position', event.data);
+      stream.send(event.seq, STREAM_EVENTS.position, event.data);
     });
   });
 

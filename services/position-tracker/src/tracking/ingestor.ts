@@ -1,5 +1,5 @@
 import type { PositionFix } from '@fleetman/contract';
-import type { Logger } from '@fleetman/service-kit';
+import { createBackoff, type Logger } from '@fleetman/service-kit';
 import type { PositionRecord, PositionStore } from '../data/position-store.js';
 import { advance, toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';
@@ -147,6 +147,8 @@ export class Ingestor {
 
   async #retry<T>(operation: () => Promise<T>): Promise<T> {
     const { metrics, logger } = this.options;
+    // 100 ms doubling to 5 s (jittered): a database outage is not hammered, its end noticed soon.
+    const backoff = createBackoff({ initialMs: 100, maxMs: 5_000 });
     for (let attempt = 0; ; attempt++) {
       const stop = metrics.storeBatch.startTimer();
       try {
@@ -159,7 +161,7 @@ export class Ingestor {
         if (attempt === 0)
           logger.error({ err }, 'store failed, retrying; acknowledgements are held');
         if (this.#stopped) throw err;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 100 * 2 ** attempt)));
+        await new Promise((resolve) => setTimeout(resolve, backoff.next()));
       }
     }
   }

@@ -1,9 +1,7 @@
-/** A minimal SSE reader over fetch for tests: collects parsed events until told to stop. */
-export interface SseEvent {
-  id?: string;
-  event: string;
-  data: string;
-}
+import { readSseEvents, type ParsedSseEvent } from '@fleetman/contract';
+
+/** A minimal SSE reader over fetch for tests (parsing: the contract's): collects events. */
+export type SseEvent = ParsedSseEvent;
 
 export interface SseReader {
   events: SseEvent[];
@@ -24,32 +22,10 @@ export async function readSse(
   });
   const events: SseEvent[] = [];
   const waiters = new Set<() => void>();
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
   void (async () => {
     try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += value;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event: SseEvent = { event: 'message', data: '' };
-          const data: string[] = [];
-          for (const line of block.split('\n')) {
-            if (line.startsWith(':')) continue;
-            const [field, ...rest] = line.split(':');
-            const text = rest.join(':').replace(/^ /, '');
-            if (field === 'id') event.id = text;
-            else if (field === 'event') event.event = text;
-            else if (field === 'data') data.push(text);
-          }
-          if (data.length === 0) continue;
-          event.data = data.join('\n');
-          events.push(event);
-        }
+      for await (const event of readSseEvents(response.body!)) {
+        events.push(event);
         for (const wake of waiters) wake();
       }
     } catch {
@@ -60,7 +36,7 @@ export async function readSse(
     events,
     status: response.status,
     close: () => controller.abort(),
-    until(predicate, timeoutMs = 5000) {
+    until(predicate, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!predicate(events)) return;

@@ -1,5 +1,44 @@
 /**
- * Incremental Server-Sent Events parser for the upstream (tracker) stream, following the
+ * Server-Sent Events (WHATWG HTML, "Server-sent events"), both ways, in one place: the tracker
+ * and the gateway write frames with these functions, the gateway's upstream connection and
+ * every test reader parse them with SseParser. No Node-only code: the browser may import it.
+ *
+ * Wire format: one field per line, a blank line ends the event. Frames are built once per event
+ * and shared by every client.
+ */
+
+export interface SseEventFields {
+  id?: number | string;
+  event?: string;
+  data: string;
+}
+
+/** Single-line fields must not smuggle a line break, or a value could start a new field. */
+function singleLine(name: string, value: string): string {
+  if (/[\r\n]/.test(value)) throw new Error(`SSE ${name} must not contain a line break`);
+  return value;
+}
+
+export function formatSseEvent({ id, event, data }: SseEventFields): string {
+  let frame = '';
+  if (id !== undefined) frame += `id: ${singleLine('id', String(id))}\n`;
+  if (event !== undefined) frame += `event: ${singleLine('event', event)}\n`;
+  // Multi-line data becomes several data: lines; the client joins them back with "\n".
+  for (const line of data.split(/\r\n|\r|\n/)) frame += `data: ${line}\n`;
+  return frame + '\n';
+}
+
+/** A comment line (ignored by EventSource): heartbeats that keep proxies from timing out. */
+export function formatSseComment(text: string): string {
+  return `: ${singleLine('comment', text)}\n\n`;
+}
+
+export function formatSseRetry(milliseconds: number): string {
+  return `retry: ${Math.max(0, Math.round(milliseconds))}\n\n`;
+}
+
+/**
+ * Incremental parser, following the
  * WHATWG event-stream interpretation rules: any of CRLF/LF/CR ends a line (even split across
  * chunks), a leading BOM is dropped, ":" lines are comments, one optional space after the colon
  * is removed, an empty line dispatches, and an event with no data is not dispatched.
@@ -101,5 +140,25 @@ export class SseParser {
     const event: ParsedSseEvent = { event: eventType || 'message', data: data.join('\n') };
     if (eventId !== undefined) event.id = eventId;
     this.handlers.onEvent(event);
+  }
+}
+
+/** Every event of a fetch() response body, as they arrive (ends with the stream). */
+export async function* readSseEvents(
+  body: ReadableStream<Uint8Array>,
+): AsyncGenerator<ParsedSseEvent> {
+  const events: ParsedSseEvent[] = [];
+  const parser = new SseParser({ onEvent: (event) => events.push(event) });
+  const decoder = new TextDecoder(); // streaming: a character split across chunks stays whole
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      parser.push(done ? decoder.decode() : decoder.decode(value, { stream: true }));
+      yield* events.splice(0);
+      if (done) return;
+    }
+  } finally {
+    await reader.cancel().catch(() => {});
   }
 }

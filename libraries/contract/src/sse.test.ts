@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatSseComment, formatSseEvent, formatSseRetry } from './sse-format.js';
-import { SseParser, type ParsedSseEvent } from './sse-parser.js';
+import {
+  formatSseComment,
+  formatSseEvent,
+  formatSseRetry,
+  readSseEvents,
+  SseParser,
+  type ParsedSseEvent,
+} from './sse.js';
 
 function parseAll(chunks: string[]): {
   events: ParsedSseEvent[];
@@ -94,5 +100,22 @@ describe('SseParser', () => {
     parser.reset();
     parser.push('data: whole\n\n');
     assert.deepEqual(events, [{ event: 'message', data: 'whole' }]);
+  });
+});
+
+describe('readSseEvents', () => {
+  it('yields the events of a byte stream split anywhere, multi-byte characters included', async () => {
+    const text =
+      formatSseEvent({ id: 1, event: 'position', data: '{"name":"Göteborg"}' }) + ': hb\n\n';
+    const bytes = new TextEncoder().encode(text);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 3) controller.enqueue(bytes.slice(i, i + 3));
+        controller.close();
+      },
+    });
+    const events: ParsedSseEvent[] = [];
+    for await (const event of readSseEvents(body)) events.push(event);
+    assert.deepEqual(events, [{ id: '1', event: 'position', data: '{"name":"Göteborg"}' }]);
   });
 });

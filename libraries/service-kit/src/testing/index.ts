@@ -1,0 +1,8 @@
+// Helpers for the services' own tests (not used by production code).
+export { assertStreamEvent, contractFetch } from './contract-fetch.js';
+export {
+  observeShutdown,
+  startServiceProcess,
+  type ServiceProcess,
+  type ShutdownObservation,
+} from './service-process.js';
