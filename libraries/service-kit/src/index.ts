@@ -29,6 +29,12 @@ export {
 export { packageVersion } from './package-version.js';
 export { createBackoff, type Backoff, type BackoffOptions } from './backoff.js';
 export {
+  TokenBucket,
+  type TakeResult,
+  type TokenBucketOptions,
+} from './rate-limit/token-bucket.js';
+export { RateLimiter, type RateLimiterOptions } from './rate-limit/rate-limiter.js';
+export {
   ApiContract,
   loadApiContract,
   type ContractDocument,

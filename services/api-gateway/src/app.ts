@@ -6,13 +6,13 @@ import {
   loadApiContract,
   validateRequests,
   type Logger,
+  type RateLimiter,
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
 import type { GatewayConfig } from './config.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
 import { rateLimit } from './ratelimit/rate-limit.js';
-import type { RateLimiter } from './ratelimit/rate-limiter.js';
 import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
 import { apiDocs } from './web/api-docs.js';

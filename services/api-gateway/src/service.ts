@@ -1,8 +1,13 @@
-import { listen, type Logger, type Registry, type RunningServer } from '@fleetman/service-kit';
+import {
+  listen,
+  RateLimiter,
+  type Logger,
+  type Registry,
+  type RunningServer,
+} from '@fleetman/service-kit';
 import type Koa from 'koa';
 import { createGatewayApp } from './app.js';
 import type { GatewayConfig } from './config.js';
-import { RateLimiter } from './ratelimit/rate-limiter.js';
 import { StreamHub } from './stream/stream-hub.js';
 import { createStreamMetrics } from './stream/stream-metrics.js';
 import { UpstreamStream } from './stream/upstream-stream.js';

@@ -1,6 +1,5 @@
 import type { Middleware } from 'koa';
-import { AppError, type Counter } from '@fleetman/service-kit';
-import type { RateLimiter } from './rate-limiter.js';
+import { AppError, type Counter, type RateLimiter } from '@fleetman/service-kit';
 
 /**
  * Koa middleware: one token per request from the client's IP (`ctx.ip`, which honours

@@ -1,7 +1,7 @@
 import { TokenBucket, type TakeResult, type TokenBucketOptions } from './token-bucket.js';
 
 /**
- * One token bucket per key (client IP), in memory, with bounded memory: full buckets are
+ * One token bucket per key (the gateway: client IP; device-ingest: device), in memory, with bounded memory: full buckets are
  * forgotten by a periodic sweep, and past `maxKeys` the least recently used key is dropped
  * (a flood of distinct addresses costs that address its history, not the gateway its heap).
  */
