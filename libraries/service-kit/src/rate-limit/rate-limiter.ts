@@ -20,7 +20,7 @@ export class RateLimiter {
     return this.buckets.size;
   }
 
-  take(key: string, now: number): TakeResult {
+  take(key: string, now: number, cost = 1): TakeResult {
     let bucket = this.buckets.get(key);
     if (bucket) this.buckets.delete(key);
     else bucket = new TokenBucket(this.options, now);
@@ -29,7 +29,7 @@ export class RateLimiter {
       const oldest = this.buckets.keys().next().value as string;
       this.buckets.delete(oldest);
     }
-    return bucket.take(now);
+    return bucket.take(now, cost);
   }
 
   /** Forget keys whose bucket has refilled completely (they carry no information). */

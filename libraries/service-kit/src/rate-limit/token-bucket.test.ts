@@ -64,3 +64,13 @@ describe('RateLimiter', () => {
     assert.equal(limiter.trackedKeys, 1, 'a refilled at 1000 ms, b not yet');
   });
 });
+
+describe('TokenBucket cost', () => {
+  it('takes several tokens at once and never lets more than the burst through', () => {
+    const bucket = new TokenBucket({ ratePerSecond: 10, burst: 100 }, 0);
+    assert.deepEqual(bucket.take(0, 60), { allowed: true });
+    assert.deepEqual(bucket.take(0, 60), { allowed: false, retryAfterMs: 2000 });
+    assert.deepEqual(bucket.take(2000, 60), { allowed: true });
+    assert.deepEqual(bucket.take(1e9, 101), { allowed: false, retryAfterMs: Infinity });
+  });
+});

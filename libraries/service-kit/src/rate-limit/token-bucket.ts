@@ -25,13 +25,17 @@ export class TokenBucket {
     this.updatedAt = now;
   }
 
-  take(now: number): TakeResult {
+  /** `cost` tokens at once (device-ingest: one per fix of a request); more than `burst` never passes. */
+  take(now: number, cost = 1): TakeResult {
     this.refill(now);
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= cost) {
+      this.tokens -= cost;
       return { allowed: true };
     }
-    const retryAfterMs = ((1 - this.tokens) / this.options.ratePerSecond) * 1000;
+    const retryAfterMs =
+      cost > this.options.burst
+        ? Infinity
+        : ((cost - this.tokens) / this.options.ratePerSecond) * 1000;
     return { allowed: false, retryAfterMs };
   }
 

@@ -45,12 +45,15 @@ export interface OsmAndRequest {
 const SECONDS_LIMIT = 2_147_483_647;
 const DEVICE_ID = /^[\p{L}\p{N} _.:@/-]{1,64}$/u;
 
+/** JSON bodies (Traccar Client 9, the SDK) are told from queries and forms by their type. */
+export function isJsonRequest(contentType: string | undefined, body: string): boolean {
+  const type = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
+  return type === 'application/json' || (type === '' && /^\s*[[{]/.test(body));
+}
+
 export function decodeOsmAnd(request: OsmAndRequest): Decoded {
   const query = new URLSearchParams(request.querystring);
-  const type = (request.contentType ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type === 'application/json' || (type === '' && /^\s*[[{]/.test(request.body))) {
-    return decodeJson(request, query);
-  }
+  if (isJsonRequest(request.contentType, request.body)) return decodeJson(request, query);
   const params = new Map<string, string>();
   for (const [key, value] of query) params.set(key, value);
   if (request.body.length > 0) {
