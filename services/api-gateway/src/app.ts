@@ -11,7 +11,8 @@ import {
   type Registry,
 } from '@fleetman/service-kit';
 import type { GatewayConfig } from './config.js';
-import { trackerProxy } from './proxy/tracker-proxy.js';
+import { upstreamProxy } from './proxy/upstream-proxy.js';
+import { accessControl } from './proxy/access-control.js';
 import { rateLimit } from './ratelimit/rate-limit.js';
 import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
@@ -30,7 +31,16 @@ export interface GatewayAppDeps {
 }
 
 /** Paths the API owns: never answered with the web app's index.html. */
-const API_PREFIXES = ['/vehicles', '/stream', '/api', '/docs', '/livez', '/readyz', '/metrics'];
+const API_PREFIXES = [
+  '/vehicles',
+  '/devices',
+  '/stream',
+  '/api',
+  '/docs',
+  '/livez',
+  '/readyz',
+  '/metrics',
+];
 
 /**
  * The gateway's Koa app (never listens): shared middleware and health first, then, in local
@@ -64,7 +74,18 @@ export function createGatewayApp({
     help: 'Requests refused with 429 by the per-client rate limit',
     registers: [registry],
   });
-  const proxy = trackerProxy({ trackerUrl: config.TRACKER_URL, timeoutMs: config.TRACKER_TIMEOUT });
+  const proxy = upstreamProxy({
+    name: 'tracker',
+    title: 'The position tracker',
+    url: config.TRACKER_URL,
+    timeoutMs: config.TRACKER_TIMEOUT,
+  });
+  const ingest = upstreamProxy({
+    name: 'ingest',
+    title: 'The device ingest',
+    url: config.INGEST_URL,
+    timeoutMs: config.INGEST_TIMEOUT,
+  });
   const api = new Router();
   api.use(rateLimit({ limiter, rejected }));
   // Checked against openapi.yaml before anything goes upstream, as the tracker checks it.
@@ -73,6 +94,15 @@ export function createGatewayApp({
   api.get('/vehicles/:id', proxy);
   api.get('/vehicles/:id/history', proxy);
   api.get('/stream', streamHandler(hub));
+  // The device registry: every operation openapi.yaml gives to device-ingest, each behind the
+  // one access check of its `x-access` (write or admin), apart from the read routes above.
+  for (const operation of contract.operations.filter((o) => o.upstream === 'device-ingest')) {
+    api.register(
+      operation.routerPath,
+      [operation.method],
+      [accessControl(operation.access), ingest],
+    );
+  }
   app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
   return app;
 }

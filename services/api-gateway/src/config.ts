@@ -8,6 +8,9 @@ export const gatewayConfigSchema = {
   TRACKER_TIMEOUT: env.duration({ default: '5s', min: 50, max: 120_000 }),
   /** The tracker sends a heartbeat every 15 s: this much silence means a dead connection. */
   TRACKER_STREAM_IDLE_TIMEOUT: env.duration({ default: '45s', min: 100, max: 600_000 }),
+  /** device-ingest's admin port: the device registry's routes (`/devices…`) go there. */
+  INGEST_URL: env.url({ protocols: ['http:', 'https:'], default: 'http://127.0.0.1:8083' }),
+  INGEST_TIMEOUT: env.duration({ default: '5s', min: 50, max: 120_000 }),
   STREAM_WINDOW_EVENTS: env.int({ default: 10_000, min: 1, max: 1_000_000 }),
   STREAM_WINDOW_AGE: env.duration({ default: '2m', min: 1000, max: 3_600_000 }),
   SSE_CLIENT_BUFFER_BYTES: env.int({ default: 1 << 20, min: 1024, max: 256 << 20 }),

@@ -32,6 +32,12 @@ export interface Operation {
   operationId: string;
   /** `x-upstream`: which service answers it behind the gateway (`tracker`, `gateway`…). */
   upstream: string | undefined;
+  /**
+   * `x-access`: `read` (the default), `write` (changes state) or `admin` (reads what only an
+   * operator may see). The gateway routes `write` and `admin` apart from the read API, so the
+   * access-control issue can protect them in one place.
+   */
+  access: 'read' | 'write' | 'admin';
   readonly spec: Json;
 }
 
@@ -303,6 +309,7 @@ function compileOperations(document: Json, ajv: Ajv2020): CompiledOperation[] {
         routerPath: path.replace(/\{([^}]+)\}/g, ':$1'),
         operationId: String(spec.operationId ?? `${method} ${path}`),
         upstream: typeof spec['x-upstream'] === 'string' ? spec['x-upstream'] : undefined,
+        access: accessOf(spec['x-access'], path, method),
         spec,
         pattern,
         paramNames,
@@ -329,6 +336,12 @@ function compileParameters(parameters: Parameter[], location: Location, ajv: Ajv
     required: here.filter((p) => p.required).map((p) => p.name),
   };
   return { validate: ajv.compile(schema), names: new Set(here.map((p) => p.name)) };
+}
+
+function accessOf(value: unknown, path: string, method: string): Operation['access'] {
+  if (value === undefined) return 'read';
+  if (value === 'read' || value === 'write' || value === 'admin') return value;
+  throw new Error(`openapi.yaml: ${method} ${path} has x-access ${String(value)}`);
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -4,15 +4,21 @@ import type { Middleware } from 'koa';
 import { AppError } from '@fleetman/service-kit';
 
 /**
- * Forwards a request to the tracker and streams the answer back unchanged (status, content type,
- * body: a GPX history can be large, so it is never buffered). The tracker's own errors (404
- * unknown vehicle…) pass through; the gateway only answers for the tracker when it cannot:
- * 503 `tracker_unavailable` when it refuses or drops the connection, 504 `tracker_timeout` when
- * no response starts within the timeout or the body stalls that long.
+ * Forwards a request to an upstream service (the tracker for the read API, device-ingest for
+ * the device registry) and streams the answer back unchanged (status, content type, body: a GPX
+ * history can be large, so it is never buffered). A request body (the registry's writes) is
+ * streamed up as it arrives, never parsed here. The upstream's own errors (404 unknown
+ * vehicle…) pass through; the gateway only answers for it when it cannot: 503
+ * `<name>_unavailable` when it refuses or drops the connection, 504 `<name>_timeout` when no
+ * response starts within the timeout or the body stalls that long.
  */
 
-export interface TrackerProxyOptions {
-  trackerUrl: string;
+export interface UpstreamProxyOptions {
+  /** `tracker` or `ingest`: the prefix of the error codes. */
+  name: string;
+  /** For people, in error messages: "The position tracker". */
+  title: string;
+  url: string;
   timeoutMs: number;
 }
 
@@ -22,6 +28,8 @@ const FORWARDED_REQUEST_HEADERS = [
   'accept-encoding',
   'if-none-match',
   'if-modified-since',
+  'content-type',
+  'content-length',
 ];
 /** Hop-by-hop headers (RFC 9110 §7.6.1) and the ones this gateway sets itself. */
 const DROPPED_RESPONSE_HEADERS = new Set([
@@ -46,18 +54,18 @@ const UNREACHABLE = new Set([
   'EPIPE',
 ]);
 
-class TrackerTimeout extends Error {
-  readonly code = 'TRACKER_TIMEOUT';
+class UpstreamTimeout extends Error {
+  readonly code = 'UPSTREAM_TIMEOUT';
 }
 
-export function trackerProxy({ trackerUrl, timeoutMs }: TrackerProxyOptions): Middleware {
-  const base = new URL(trackerUrl);
+export function upstreamProxy({ name, title, url, timeoutMs }: UpstreamProxyOptions): Middleware {
+  const base = new URL(url);
   const client = base.protocol === 'https:' ? https : http;
   // Keep-alive: a request should not pay a TCP handshake to a neighbour pod.
   const agent = new client.Agent({ keepAlive: true, maxSockets: 256 });
   const basePath = base.pathname.replace(/\/$/, '');
 
-  return async function proxyToTracker(ctx) {
+  return async function proxyUpstream(ctx) {
     const target = new URL(base);
     target.pathname = basePath + ctx.path;
     target.search = ctx.querystring;
@@ -71,11 +79,13 @@ export function trackerProxy({ trackerUrl, timeoutMs }: TrackerProxyOptions): Mi
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${peer}` : peer;
     headers['x-forwarded-proto'] = ctx.protocol;
 
+    // GETs have no body; a body is streamed once, so such a request is never retried.
+    const body = ctx.method === 'GET' || ctx.method === 'HEAD' ? undefined : ctx.req;
     let upstream: http.IncomingMessage;
     try {
-      upstream = await send(client, agent, target, ctx.method, headers, timeoutMs, ctx.res);
+      upstream = await send(client, agent, target, ctx.method, headers, timeoutMs, ctx.res, body);
     } catch (err) {
-      throw translate(err, trackerUrl);
+      throw translate(err, { name, title, url });
     }
 
     ctx.status = upstream.statusCode ?? 502;
@@ -101,13 +111,14 @@ function send(
   headers: Record<string, string>,
   timeoutMs: number,
   clientResponse: http.ServerResponse,
+  body: http.IncomingMessage | undefined,
   retried = false,
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const request = client.request(target, { method, headers, agent });
-    const deadline = setTimeout(() => request.destroy(new TrackerTimeout()), timeoutMs);
+    const deadline = setTimeout(() => request.destroy(new UpstreamTimeout()), timeoutMs);
     // Also bounds a body that stops flowing half way (socket inactivity).
-    request.setTimeout(timeoutMs, () => request.destroy(new TrackerTimeout()));
+    request.setTimeout(timeoutMs, () => request.destroy(new UpstreamTimeout()));
     const abandon = () => request.destroy();
     clientResponse.once('close', abandon);
     request.on('response', (response) => {
@@ -118,9 +129,10 @@ function send(
     request.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(deadline);
       clientResponse.off('close', abandon);
-      // A kept-alive socket the tracker already closed (e.g. it restarted): try once on a fresh one.
-      if (!retried && request.reusedSocket && err.code === 'ECONNRESET') {
-        send(client, agent, target, method, headers, timeoutMs, clientResponse, true).then(
+      // A kept-alive socket the upstream already closed (e.g. it restarted): try once on a
+      // fresh one — only without a body, which cannot be read twice.
+      if (!retried && !body && request.reusedSocket && err.code === 'ECONNRESET') {
+        send(client, agent, target, method, headers, timeoutMs, clientResponse, body, true).then(
           resolve,
           reject,
         );
@@ -128,26 +140,25 @@ function send(
       }
       reject(err);
     });
-    request.end();
+    if (body) body.pipe(request);
+    else request.end();
   });
 }
 
-function translate(err: unknown, trackerUrl: string): Error {
+function translate(
+  err: unknown,
+  { name, title, url }: { name: string; title: string; url: string },
+): Error {
   const code = (err as NodeJS.ErrnoException).code ?? '';
-  if (err instanceof TrackerTimeout) {
-    return new AppError(504, 'tracker_timeout', 'The position tracker did not answer in time');
+  if (err instanceof UpstreamTimeout) {
+    return new AppError(504, `${name}_timeout`, `${title} did not answer in time`);
   }
   if (UNREACHABLE.has(code)) {
-    return new AppError(
-      503,
-      'tracker_unavailable',
-      `The position tracker is unavailable (${code})`,
-      {
-        'Retry-After': '5',
-      },
-    );
+    return new AppError(503, `${name}_unavailable`, `${title} is unavailable (${code})`, {
+      'Retry-After': '5',
+    });
   }
-  return Object.assign(new Error(`Proxy to ${trackerUrl} failed: ${(err as Error).message}`), {
+  return Object.assign(new Error(`Proxy to ${url} failed: ${(err as Error).message}`), {
     cause: err,
   });
 }
