@@ -9,11 +9,13 @@ import { loadConfig, type Parser } from '@fleetman/service-kit';
 import { gatewayConfigSchema } from '@fleetman/api-gateway';
 import { simulatorConfigSchema } from '@fleetman/position-simulator';
 import { trackerConfigSchema } from '@fleetman/position-tracker';
+import { ingestConfigSchema } from '@fleetman/device-ingest';
 
 const schemas: Record<string, Record<string, Parser<unknown>>> = {
   'position-simulator': simulatorConfigSchema,
   'position-tracker': trackerConfigSchema,
   'api-gateway': gatewayConfigSchema,
+  'device-ingest': ingestConfigSchema,
 };
 
 for (const [service, schema] of Object.entries(schemas)) {
