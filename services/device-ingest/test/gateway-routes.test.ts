@@ -80,6 +80,18 @@ describe('device registry through the api-gateway', () => {
     assert.equal((await fix(fresh)).status, 400, 'a revoked id is refused as unknown');
   });
 
+  test('an OwnTracks id with a slash travels percent-encoded through the gateway', async () => {
+    const created = await contractFetch(
+      `${api}/devices`,
+      json({ id: 'carol/pixel', vehicle: 'gw-car' }),
+    );
+    assert.equal(created.status, 201);
+    assert.equal(created.headers.get('location'), '/devices/carol%2Fpixel');
+    const one = await contractFetch(`${api}/devices/carol%2Fpixel`);
+    assert.equal(one.status, 200);
+    assert.equal(((await one.json()) as { id: string }).id, 'carol/pixel');
+  });
+
   test("the ingest's JSON errors pass through; the gateway's own checks answer first", async () => {
     const missing = await contractFetch(`${api}/devices/nobody`);
     assert.equal(missing.status, 404);
