@@ -22,6 +22,12 @@ const FLEET_METRICS: Record<ServiceName, string[]> = {
     'http_request_duration_seconds_bucket',
   ],
   'api-gateway': ['sse_clients', 'http_requests_total', 'http_request_duration_seconds_bucket'],
+  'device-ingest': [
+    'ingest_requests_total',
+    'ingest_fixes_total',
+    'positions_publish_failures_total',
+    'http_requests_total',
+  ],
 };
 
 describe('live: the running services, scraped like in a cluster', () => {
@@ -98,21 +104,24 @@ describe('live: the running services, scraped like in a cluster', () => {
       const p = prometheus;
       await p.waitFor(
         async () => (await p.query('up{namespace="fleetman"} == 1')).length === SERVICES.length,
-        'all three services up',
+        'every service up',
         30_000,
       );
       await sleep(5_000); // enough samples for rate() over [1m] windows
     });
 
-    it('finds all three services up, labelled as in the cluster', async () => {
-      const up = await (prometheus as LocalPrometheus).query(
-        'up{namespace="fleetman", endpoint="http"}',
+    it('finds every service up, labelled as in the cluster', async () => {
+      const up = await (prometheus as LocalPrometheus).query('up{namespace="fleetman"}');
+      assert.deepEqual(
+        up.map((s) => [s.metric.job, s.metric.service, s.metric.endpoint, s.value[1]]).sort(),
+        [
+          ['api-gateway', 'api-gateway', 'http', '1'],
+          // Its ServiceMonitor scrapes the admin port (the devices' port is for phones).
+          ['device-ingest', 'device-ingest', 'admin', '1'],
+          ['position-simulator', 'position-simulator', 'http', '1'],
+          ['position-tracker', 'position-tracker', 'http', '1'],
+        ],
       );
-      assert.deepEqual(up.map((s) => [s.metric.job, s.metric.service, s.value[1]]).sort(), [
-        ['api-gateway', 'api-gateway', '1'],
-        ['position-simulator', 'position-simulator', '1'],
-        ['position-tracker', 'position-tracker', '1'],
-      ]);
     });
 
     it("holds the fleet metrics under each service's job", async (t) => {
@@ -152,7 +161,7 @@ describe('live: the running services, scraped like in a cluster', () => {
         groups: Array<{ rules: Array<{ name: string; health: string; lastError?: string }> }>;
       }>('/api/v1/rules');
       const rules = groups.flatMap((g) => g.rules);
-      assert.equal(rules.length, 9);
+      assert.equal(rules.length, 10);
       assert.deepEqual(
         rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`),
         [],

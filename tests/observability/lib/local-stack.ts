@@ -29,6 +29,7 @@ export class LocalStack {
         GATEWAY_PORT: '0',
         TRACKER_PORT: '0',
         SIMULATOR_PORT: '0',
+        INGEST_PORT: '0',
         LOG_LEVEL: 'info',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +68,7 @@ export class LocalStack {
     const up = /Fleetman is up: (http:\/\/[\w.:[\]]+)\//.exec(line);
     if (up?.[1]) this.gatewayUrl = up[1];
     for (const service of SERVICES) {
-      const short = service.replace(/^(position|api)-/, '');
+      const short = service.replace(/^(position|api|device)-/, '');
       const url = new RegExp(`\\b(?:${service}|${short})\\s+(http://[\\w.:[\\]]+/metrics)`).exec(
         line,
       )?.[1];

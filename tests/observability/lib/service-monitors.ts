@@ -2,7 +2,12 @@ import { parseAllDocuments } from 'yaml';
 import { path, type K8sObject } from './repo.js';
 import { kustomize } from './tools.js';
 
-export const SERVICES = ['position-simulator', 'position-tracker', 'api-gateway'] as const;
+export const SERVICES = [
+  'position-simulator',
+  'position-tracker',
+  'api-gateway',
+  'device-ingest',
+] as const;
 export type ServiceName = (typeof SERVICES)[number];
 
 /** The rendered Service and ServiceMonitor of a service's deploy base. */
