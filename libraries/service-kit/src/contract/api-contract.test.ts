@@ -35,6 +35,19 @@ describe('ApiContract: operations', () => {
     assert.equal(history?.routerPath, '/vehicles/:id/history');
     assert.equal(history?.upstream, 'tracker');
   });
+
+  it('reads x-access: read by default, write and admin where the document says so', () => {
+    const access = Object.fromEntries(contract.operations.map((o) => [o.operationId, o.access]));
+    assert.equal(access.listVehicles, 'read');
+    assert.equal(access.openStream, 'read');
+    assert.equal(access.registerDevice, 'write');
+    assert.equal(access.rotateDeviceSecret, 'write');
+    assert.equal(access.revokeDevice, 'write');
+    assert.equal(access.listDevices, 'admin');
+    assert.equal(access.getDevice, 'admin');
+    const devices = contract.operations.filter((o) => o.path.startsWith('/devices'));
+    assert.ok(devices.every((o) => o.upstream === 'device-ingest' && o.access !== 'read'));
+  });
 });
 
 describe('ApiContract: requests (the one definition of request validation)', () => {
