@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { loadApiContract } from '@fleetman/service-kit';
 import { parse } from 'yaml';
 import { encodePosition, parsePositionMessage } from './position-message.js';
+import { DEVICE_STATUSES } from './device.js';
 import { HISTORY_FORMATS, VEHICLE_STATUSES } from './vehicle.js';
 
 // The TypeScript side of the contract and its documents must say the same thing.
@@ -25,6 +26,13 @@ describe('contract documents', () => {
       (p) => p.name === 'format',
     );
     assert.deepEqual(format?.schema.enum, [...HISTORY_FORMATS]);
+  });
+
+  it('list the device statuses the types list', () => {
+    const device = openapi.components.schemas.Device as unknown as {
+      properties: { status: { enum: unknown[] } };
+    };
+    assert.deepEqual(device.properties.status.enum, [...DEVICE_STATUSES]);
   });
 
   it('describe the position message encodePosition writes (JSON Schema in asyncapi.yaml)', () => {

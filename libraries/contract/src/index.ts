@@ -26,6 +26,13 @@ export {
   type SnapshotEndData,
   type StreamEventName,
 } from './stream-events.js';
+export {
+  DEVICE_STATUSES,
+  type DeviceRegistration,
+  type DeviceSecret,
+  type DeviceStatus,
+  type DeviceView,
+} from './device.js';
 export { ALERT_TYPES, type Alert, type AlertType } from './alert.js';
 export { distanceM, EARTH_RADIUS_M, type LatLng } from './geo.js';
 export {

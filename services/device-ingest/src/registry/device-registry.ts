@@ -1,30 +1,17 @@
+import type { DeviceRegistration, DeviceSecret, DeviceView } from '@fleetman/contract';
 import { AppError } from '@fleetman/service-kit';
 import type { Credentials } from '../protocols/device-fix.js';
 import type { DeviceRecord, DeviceStore } from './device-store.js';
 import { generateSecret, hashSecret, secretDigest, verifySecret } from './secrets.js';
 
-/** A device as the admin API shows it: never the hash. */
-export interface DeviceView {
-  id: string;
-  vehicle: string;
-  name: string;
-  status: 'active' | 'revoked';
-  createdAt: string;
-  updatedAt: string;
-}
+export type { DeviceView };
 
 export const AUTH_FAILURES = ['unknown_device', 'revoked', 'missing_secret', 'bad_secret'] as const;
 export type AuthFailure = (typeof AUTH_FAILURES)[number];
 
 export type AuthResult = { ok: true; device: DeviceRecord } | { ok: false; reason: AuthFailure };
 
-export interface Registration {
-  id: string;
-  vehicle?: string;
-  name?: string;
-  /** For devices whose secret cannot be changed; otherwise one is generated. */
-  secret?: string;
-}
+export type Registration = DeviceRegistration;
 
 export interface DeviceRegistryOptions {
   store: DeviceStore;
@@ -58,7 +45,7 @@ export class DeviceRegistry {
     this.#now = options.now ?? Date.now;
   }
 
-  async register(input: Registration): Promise<{ device: DeviceView; secret: string }> {
+  async register(input: Registration): Promise<DeviceSecret> {
     const existing = await this.options.store.get(input.id);
     if (existing?.status === 'active') {
       throw new AppError(409, 'device_exists', `Device "${input.id}" is already registered`);
@@ -81,7 +68,7 @@ export class DeviceRegistry {
     return { device: toView(record), secret };
   }
 
-  async rotate(id: string): Promise<{ device: DeviceView; secret: string }> {
+  async rotate(id: string): Promise<DeviceSecret> {
     const record = await this.#existing(id);
     if (record.status === 'revoked') {
       throw new AppError(409, 'device_revoked', `Device "${id}" is revoked; register it again`);

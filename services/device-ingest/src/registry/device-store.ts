@@ -1,3 +1,5 @@
+import type { DeviceStatus } from '@fleetman/contract';
+
 /** A registered device. The secret is only ever stored hashed (secrets.ts). */
 export interface DeviceRecord {
   /** What the device sends: OsmAnd `id`, OwnTracks `user` or `user/device`. */
@@ -7,7 +9,7 @@ export interface DeviceRecord {
   /** The vehicle's display name in the position message. */
   name: string;
   secretHash: string;
-  status: 'active' | 'revoked';
+  status: DeviceStatus;
   createdAt: Date;
   updatedAt: Date;
 }
