@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createBroker, type IncomingMessage } from '@fleetman/broker';
 import { parsePositionMessage } from '@fleetman/contract';
+import { MemoryDeviceStore } from '../src/service.js';
 import { contractFetch } from '@fleetman/service-kit/testing';
 import {
   basic,
@@ -268,6 +269,24 @@ describe('device-ingest (in-process broker, memory registry)', () => {
     } finally {
       await stuck.ingest.stop();
       await broker.close().catch(() => undefined);
+    }
+  });
+
+  test('a registry that cannot answer: 503 with Retry-After (a cached device keeps reporting)', async () => {
+    const store = new MemoryDeviceStore();
+    const flaky = await startIngestHarness({ store });
+    try {
+      const secret = await flaky.register('cached', 'c');
+      const query = (id: string, token: string) =>
+        fetch(`${flaky.url}/?${osmAndQuery({ id, time: recent(1), lat: 1, lon: 2 }, token)}`);
+      assert.equal((await query('cached', secret)).status, 200);
+      store.get = () => Promise.reject(new Error('database down'));
+      assert.equal((await query('cached', secret)).status, 200, 'answered from the cache');
+      const uncached = await query('someone-else', 'any-secret-value');
+      assert.equal(uncached.status, 503);
+      assert.equal(uncached.headers.get('retry-after'), '5');
+    } finally {
+      await flaky.stop();
     }
   });
 

@@ -125,7 +125,17 @@ async function ingest(
     );
   }
 
-  const auth = await registry.authenticate(credentials);
+  let auth: Awaited<ReturnType<DeviceRegistry['authenticate']>>;
+  try {
+    auth = await registry.authenticate(credentials);
+  } catch (err) {
+    // The registry's database is down and this device is not in the cache: a retry will do.
+    metrics.request(protocol, 'unavailable');
+    ctx.state.log.warn({ err, device: credentials.deviceId }, 'device registry unavailable');
+    throw new AppError(503, 'unavailable', 'The device registry is unavailable; send again', {
+      'Retry-After': '5',
+    });
+  }
   if (!auth.ok) {
     metrics.authFailure(protocol, auth.reason);
     const status = refusals.status(auth.reason, ctx, body);
