@@ -65,14 +65,17 @@ cd "$SUITE"
 if [[ "${1:-}" != "--repo" ]]; then
   # The suite's own tests: each policy must fail on its broken fixture.
   log="$(mktemp)"
-  # The release tools (scripts/release) are tested here too: they write the manifests.
+  # The release tools (scripts/release, TypeScript) are tested here too: they write the manifests.
+  tap="$(mktemp)"
   if ! { FLEETMAN_GOMODCACHE="$GOMODCACHE" "$VENV/bin/python" -m unittest discover -s selftests -t . &&
-    "$VENV/bin/python" -m unittest discover -s "$ROOT/scripts/release" -t "$ROOT/scripts/release"; } >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"; die "the suite's tests failed"
+    (cd "$ROOT" && node --import tsx --test --test-reporter=tap scripts/release/*.test.ts >"$tap"); } >"$log" 2>&1; then
+    cat "$log" "$tap" >&2; rm -f "$log" "$tap"; die "the suite's tests failed"
   fi
   # One closing line in the form test runners are read by: "N passed, N failed".
   ran="$(grep -oE '^Ran [0-9]+' "$log" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')"
-  echo "manifest-suite: ${ran:-0} passed, 0 failed"
+  node_ran="$(grep -E '^# pass [0-9]+' "$tap" | awk '{s+=$3} END {print s+0}')"
+  echo "manifest-suite: $((${ran:-0} + ${node_ran:-0})) passed, 0 failed"
+  rm -f "$tap"
   rm -f "$log"
 fi
 "$VENV/bin/python" -m fleetman_manifests.cli --root "$ROOT" --cache "$CACHE" --gomodcache "$GOMODCACHE"

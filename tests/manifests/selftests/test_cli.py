@@ -65,7 +65,10 @@ class WholeRepository(unittest.TestCase):
         shutil.rmtree(os.path.join(self.root, "clusters/eks/storage"))
         self.edit("services/api-gateway/deploy/service.yaml", "  selector:", "  selectors: {}\n  selector:")
         self.edit("platform/activemq/kustomization.yaml", "6.3.1", "6.1.7")
-        self.edit("clusters/minikube/web/kustomization.yaml", "digest: sha256:", "# digest: sha256:")
+        self.edit("clusters/images/kustomization.yaml", "    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n  - name: fleetman-web",
+                  "  - name: fleetman-web")
+        self.edit("platform/mongodb/statefulset.yaml", "    - apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:",
+                  "    - metadata:")
 
         code, _, err = self.run_cli()
         self.assertEqual(1, code)
@@ -73,7 +76,9 @@ class WholeRepository(unittest.TestCase):
                          "appset-directories", "has no clusters/eks/storage folder",
                          "schema", "selectors",
                          "versions", "runs ActiveMQ 6.1.7",
-                         "own-images-by-digest", "fleetman-web:0.0.0-unbuilt is not pinned by digest"):
+                         "own-images-by-digest", "fleetman-position-tracker:0.0.0-unbuilt is not pinned by digest",
+                         "image-pins", "image fleetman-position-tracker has no digest",
+                         "sync-drift", "StatefulSet fleetman/mongodb"):
             self.assertIn(expected, err)
 
 
