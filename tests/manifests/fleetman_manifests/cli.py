@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     report("promotion", gitops.check_promotion(by_cluster))
     report("deletion", gitops.check_deletion(appsets))
     report("image-pins", gitops.check_image_pins(root))
+    report("workflow-pins", gitops.check_workflow_pins(root))
     report("single-owner", repo_checks.check_single_owner(all_cluster_objs, []))
 
     if problems:

@@ -258,3 +258,21 @@ def unbuilt_images(root: str) -> list[str]:
     with open(path, encoding="utf-8") as f:
         pins = yaml.safe_load(f) or {}
     return [e.get("name", "?") for e in pins.get("images") or [] if e.get("digest") == UNBUILT_DIGEST]
+
+
+USES = re.compile(r"^\s*-?\s*uses:\s*(?P<ref>\S+)", re.M)
+PINNED_ACTION = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
+
+
+def check_workflow_pins(root: str) -> list[str]:
+    """Every action a workflow uses is pinned by commit SHA (a tag can be moved; the
+    workflows hold write tokens)."""
+    problems = []
+    for path in sorted(glob.glob(os.path.join(root, ".github", "workflows", "*.y*ml"))):
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for match in USES.finditer(text):
+            ref = match["ref"]
+            if not ref.startswith("./") and not PINNED_ACTION.match(ref):
+                problems.append(f"{os.path.relpath(path, root)}: {ref} is not pinned by commit SHA")
+    return problems

@@ -226,5 +226,20 @@ class ImagePins(unittest.TestCase):
         self.assertEqual([], gitops.unbuilt_images(self.root))
 
 
+class WorkflowPins(unittest.TestCase):
+    def test_repository_workflows_pin_by_sha(self):
+        self.assertEqual([], gitops.check_workflow_pins(REPO))
+
+    def test_a_tag_fails(self):
+        root = tempfile.mkdtemp(prefix="fleetman-wf-")
+        self.addCleanup(shutil.rmtree, root)
+        os.makedirs(os.path.join(root, ".github", "workflows"))
+        with open(os.path.join(root, ".github", "workflows", "x.yaml"), "w") as f:
+            f.write("jobs:\n  a:\n    steps:\n      - uses: actions/checkout@v4\n"
+                    "      - uses: actions/cache@5a3ec84eff668545956fd18022155c47e93e2684 # v4.2.3\n")
+        self.assertEqual([".github/workflows/x.yaml: actions/checkout@v4 is not pinned by commit SHA"],
+                         gitops.check_workflow_pins(root))
+
+
 if __name__ == "__main__":
     unittest.main()
