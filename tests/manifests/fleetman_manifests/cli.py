@@ -123,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     report("appset-directories", repo_checks.check_appset_directories(root, appsets, render_errors))
     report("app-facts", gitops.check_app_facts(facts, appsets, all_projects))
     report("promotion", gitops.check_promotion(by_cluster))
-    report("deletion", gitops.check_deletion(appsets))
+    report("deletion", gitops.check_deletion(appsets, {f: o for f, o in rendered.items() if f.startswith("clusters/")}))
     report("image-pins", gitops.check_image_pins(root))
     report("workflow-pins", gitops.check_workflow_pins(root))
     report("single-owner", repo_checks.check_single_owner(all_cluster_objs, []))

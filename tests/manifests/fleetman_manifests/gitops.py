@@ -18,7 +18,7 @@ from .repo_checks import APP_FILE, OWN_REPO
 
 # The fields of clusters/<cluster>/<app>/app.yaml and their types. `path` is Argo CD's own
 # parameter of the files generator and must not be shadowed.
-APP_FIELDS: dict[str, type] = {"project": str, "namespace": str, "tier": str, "order": int, "prune": bool}
+APP_FIELDS: dict[str, type] = {"project": str, "namespace": str, "tier": str, "order": int}
 TIERS = ("platform", "services")
 # Where the ApplicationSet template must take each fact from (nothing app-specific written there).
 TEMPLATE_FACTS = {
@@ -46,7 +46,7 @@ def read_app_facts(root: str) -> tuple[dict[str, dict], list[str]]:
             continue
         path = os.path.join(folder_path, APP_FILE)
         if not os.path.isfile(path):
-            problems.append(f"{folder}: no {APP_FILE} (project, namespace, tier, order, prune)")
+            problems.append(f"{folder}: no {APP_FILE} (project, namespace, tier, order)")
             continue
         with open(path, encoding="utf-8") as f:
             doc = yaml.safe_load(f)
@@ -84,8 +84,7 @@ def _strings(node) -> list[str]:
 
 def check_app_facts(facts: dict[str, dict], appsets: list[Obj], projects: dict[str, Obj]) -> list[str]:
     """The ApplicationSet template takes every fact from app.yaml and names no app itself;
-    every project named exists; an app in several clusters has the same facts everywhere
-    except its prune choice."""
+    every project named exists; an app in several clusters has the same facts everywhere."""
     problems = []
     apps = {os.path.basename(f) for f in facts}
     for appset in appsets:
@@ -98,8 +97,6 @@ def check_app_facts(facts: dict[str, dict], appsets: list[Obj], projects: dict[s
         for app in sorted(apps):
             if re.search(rf'"{re.escape(app)}"', written):
                 problems.append(f"{appset.ref()}: template names the app {app!r}: facts belong in its {APP_FILE}")
-        if ".prune" not in (appset.spec.get("templatePatch") or ""):
-            problems.append(f"{appset.ref()}: templatePatch does not read prune from {APP_FILE}")
     for folder, doc in sorted(facts.items()):
         if doc["project"] not in projects:
             problems.append(f"{folder}/{APP_FILE}: AppProject {doc['project']} does not exist")
@@ -107,7 +104,7 @@ def check_app_facts(facts: dict[str, dict], appsets: list[Obj], projects: dict[s
     for folder, doc in facts.items():
         by_app.setdefault(os.path.basename(folder), {})[folder] = doc
     for app, docs in sorted(by_app.items()):
-        shapes = {json.dumps({k: v for k, v in d.items() if k != "prune"}, sort_keys=True) for d in docs.values()}
+        shapes = {json.dumps(d, sort_keys=True) for d in docs.values()}
         if len(shapes) > 1:
             problems.append(f"{app}: {APP_FILE} differs between clusters ({', '.join(sorted(docs))})")
     return problems
@@ -201,22 +198,31 @@ def check_promotion(clusters: dict[str, tuple[Obj, list[Obj]]]) -> list[str]:
     return problems
 
 
-def check_deletion(appsets: list[Obj]) -> list[str]:
+def check_deletion(appsets: list[Obj], apps: dict[str, list[Obj]] | None = None) -> list[str]:
     """Defect 5: removing a folder deletes its Application (Minikube) and deleting an
-    Application deletes what it deployed: no preserveResourcesOnDeletion, the resources
-    finalizer set from app.yaml's prune."""
+    Application deletes what it deployed: preserveResourcesOnDeletion false, so Argo CD puts
+    its resources finalizer on every generated Application (no template finalizers that
+    would replace it). The Application holding the ApplicationSet (Argo CD managing itself)
+    keeps everything (Delete=false), or deleting it would uninstall Argo CD and cascade."""
     problems = []
     for appset in appsets:
         policy = appset.spec.get("syncPolicy") or {}
         if policy.get("preserveResourcesOnDeletion") is not False:
             problems.append(f"{appset.ref()}: preserveResourcesOnDeletion must be false, or deleted Applications leave their workloads unmanaged")
-        patch = appset.spec.get("templatePatch") or ""
-        finalizers = _dig(appset.spec, ("template", "metadata", "finalizers")) or []
-        if FINALIZER not in patch and FINALIZER not in finalizers:
-            problems.append(f"{appset.ref()}: Applications get no {FINALIZER}: deleting one would orphan its workloads")
+        finalizers = _dig(appset.spec, ("template", "metadata", "finalizers"))
+        if finalizers is not None and FINALIZER not in finalizers:
+            problems.append(f"{appset.ref()}: template finalizers {finalizers} replace Argo CD's {FINALIZER}")
         automated = _dig(appset.spec, ("template", "spec", "syncPolicy", "automated"))
         if automated and policy.get("applicationsSync") != "sync":
             problems.append(f"{appset.ref()}: automatically synced, so Applications must follow the folders (applicationsSync: sync)")
+    for folder, objs in sorted((apps or {}).items()):
+        if not any(o.kind == "ApplicationSet" for o in objs):
+            continue
+        for obj in objs:
+            options = ((obj.body.get("metadata") or {}).get("annotations") or {}).get("argocd.argoproj.io/sync-options", "")
+            if "Delete=false" not in [o.strip() for o in options.split(",")]:
+                problems.append(f"{obj.ref()}: {folder} holds the ApplicationSet, so its objects are kept when its "
+                                "Application is deleted: annotate argocd.argoproj.io/sync-options: Delete=false")
     return problems
 
 

@@ -130,12 +130,25 @@ class Deletion(unittest.TestCase):
         self.assertEqual([], gitops.check_deletion([rendered_appset("minikube"), rendered_appset("eks")]))
 
     def test_preserving_resources_fails(self):
+        # main before the fix.
         appset = rendered_appset("minikube")
         appset.body["spec"]["syncPolicy"]["preserveResourcesOnDeletion"] = True
-        del appset.body["spec"]["templatePatch"]
-        problems = "\n".join(gitops.check_deletion([appset]))
-        self.assertIn("preserveResourcesOnDeletion must be false", problems)
-        self.assertIn("Applications get no resources-finalizer", problems)
+        self.assertIn("preserveResourcesOnDeletion must be false", "\n".join(gitops.check_deletion([appset])))
+
+    def test_template_finalizers_without_argo_cds_fail(self):
+        appset = rendered_appset("eks")
+        appset.body["spec"]["template"]["metadata"]["finalizers"] = ["example.com/other"]
+        self.assertIn("replace Argo CD's resources-finalizer", "\n".join(gitops.check_deletion([appset])))
+
+    def test_the_folder_holding_the_applicationset_keeps_everything(self):
+        appset = rendered_appset("eks")
+        appset.body["metadata"]["annotations"] = {"argocd.argoproj.io/sync-options": "Delete=false"}
+        deployment = obj("Deployment", "argocd-server", api_version="apps/v1", namespace="argocd",
+                         annotations={"argocd.argoproj.io/sync-options": "Delete=false"})
+        self.assertEqual([], gitops.check_deletion([], {"clusters/eks/argocd": [appset, deployment]}))
+        del deployment.body["metadata"]["annotations"]
+        self.assertIn("Deployment argocd/argocd-server (t): clusters/eks/argocd holds the ApplicationSet",
+                      "\n".join(gitops.check_deletion([], {"clusters/eks/argocd": [appset, deployment]})))
 
     def test_automatic_cluster_must_follow_folders(self):
         appset = rendered_appset("minikube")
@@ -156,7 +169,7 @@ class AppFacts(unittest.TestCase):
     def test_repository_facts_are_complete_and_agree(self):
         facts, problems = gitops.read_app_facts(REPO)
         self.assertEqual([], problems)
-        self.assertEqual({"project": "platform", "namespace": "fleetman", "tier": "platform", "order": 5, "prune": True},
+        self.assertEqual({"project": "platform", "namespace": "fleetman", "tier": "platform", "order": 5},
                          facts["clusters/eks/mongodb"])
         projects = {n: None for n in ("platform", "fleetman")}
         appsets = [rendered_appset("minikube"), rendered_appset("eks")]
@@ -168,7 +181,7 @@ class AppFacts(unittest.TestCase):
         facts, problems = gitops.read_app_facts(self.root)
         text = "\n".join(problems)
         self.assertEqual({}, facts)
-        for expected in ("clusters/minikube/api-gateway: no app.yaml", "prune is missing", "order is not a int",
+        for expected in ("clusters/minikube/api-gateway: no app.yaml", "order is not a int",
                          "unknown field path", "tier must be one of platform, services"):
             self.assertIn(expected, text)
 
@@ -183,10 +196,10 @@ class AppFacts(unittest.TestCase):
         self.assertIn("template names the app 'mongodb'", problems)
 
     def test_facts_differing_between_clusters_fail(self):
-        base = {"project": "platform", "namespace": "fleetman", "tier": "platform", "order": 5, "prune": True}
-        facts = {"clusters/minikube/mongodb": base, "clusters/eks/mongodb": {**base, "namespace": "data", "prune": False}}
+        base = {"project": "platform", "namespace": "fleetman", "tier": "platform", "order": 5}
+        facts = {"clusters/minikube/mongodb": base, "clusters/eks/mongodb": {**base, "namespace": "data"}}
         self.assertIn("mongodb: app.yaml differs between clusters", "\n".join(gitops.check_app_facts(facts, [], {"platform": None})))
-        facts["clusters/eks/mongodb"] = {**base, "prune": False}
+        facts["clusters/eks/mongodb"] = dict(base)
         self.assertEqual([], gitops.check_app_facts(facts, [], {"platform": None}))
 
     def test_unknown_project_fails(self):

@@ -12,7 +12,7 @@ from fleetman_manifests.objects import Obj, load_file
 from .helpers import REPO, good_cluster
 
 KUSTOMIZATION = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"
-APP = "project: fleetman\nnamespace: fleetman\ntier: services\norder: 6\nprune: true\n"
+APP = "project: fleetman\nnamespace: fleetman\ntier: services\norder: 6\n"
 
 
 def appset_for(cluster: str) -> Obj:
