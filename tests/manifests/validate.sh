@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Offline validation of every Kubernetes manifest in the repository (docs/gitops.md).
-# First run: installs a Python venv and downloads CRD schemas (Go modules) into
-# .cache/manifests; later runs need no network. Quiet on success, non-zero on any problem.
+# First run: installs a Python venv, downloads CRD schemas (Go modules) and builds kubeconform
+# and kube-score (go install) into .cache/manifests; later runs need no network. Quiet on success, non-zero on any problem.
 #   bash tests/manifests/validate.sh           # tests of the suite, then the repository
 #   bash tests/manifests/validate.sh --repo    # only the repository
 set -euo pipefail
@@ -57,9 +57,27 @@ setup_kustomize() {
   fi
 }
 
+# The standard tools of the generic checks (kubeconform, kube-score): `go install` once per
+# version into the cache (bin/<tool>-<version>/), reused afterwards.
+setup_tool() {
+  local name=$1 package=$2 key=$3 version
+  version="$(grep -E "^${key}=" "$SUITE/sources.env" | cut -d= -f2)"
+  [[ -n "$version" ]] || die "tests/manifests/sources.env has no $key"
+  local dir="$CACHE/bin/$name-$version"
+  if [[ ! -x "$dir/$name" ]]; then
+    command -v go >/dev/null || die "go is required once, to build $name $version from the module proxy"
+    mkdir -p "$dir"
+    GOBIN="$dir" go install "$package@$version" || die "cannot build $name $version"
+  fi
+  echo "$dir/$name"
+}
+
 setup_python
 setup_modules
 setup_kustomize
+KUBECONFORM="$(setup_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform KUBECONFORM_VERSION)"
+KUBE_SCORE="$(setup_tool kube-score github.com/zegl/kube-score/cmd/kube-score KUBE_SCORE_VERSION)"
+export FLEETMAN_KUBECONFORM="$KUBECONFORM" FLEETMAN_KUBE_SCORE="$KUBE_SCORE"
 
 cd "$SUITE"
 if [[ "${1:-}" != "--repo" ]]; then
@@ -78,4 +96,5 @@ if [[ "${1:-}" != "--repo" ]]; then
   rm -f "$tap"
   rm -f "$log"
 fi
-"$VENV/bin/python" -m fleetman_manifests.cli --root "$ROOT" --cache "$CACHE" --gomodcache "$GOMODCACHE"
+"$VENV/bin/python" -m fleetman_manifests.cli --root "$ROOT" --cache "$CACHE" --gomodcache "$GOMODCACHE" \
+  --kubeconform "$KUBECONFORM" --kube-score "$KUBE_SCORE"

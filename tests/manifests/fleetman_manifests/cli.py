@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 
-from . import gitops, policies, repo_checks, render, schemas
+from . import gitops, policies, repo_checks, render, schemas, standard_tools
 from .objects import Obj
 
 
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", required=True)
     parser.add_argument("--cache", required=True)
     parser.add_argument("--gomodcache", required=True)
+    parser.add_argument("--kubeconform", help="kubeconform binary (strict schemas); the built-in validator without it")
+    parser.add_argument("--kube-score", help="kube-score binary (generic workload checks of our namespace)")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     sources = repo_checks.read_env_file(os.path.join(root, "tests/manifests/sources.env"))
@@ -78,13 +80,17 @@ def main(argv: list[str] | None = None) -> int:
             if obj.kind == "CustomResourceDefinition":
                 registry.add_crd(obj.body)
     seen: set[str] = set()
-    schema_problems = []
+    unique: list[Obj] = []
     for objs in rendered.values():
         for obj in objs:
             fingerprint = json.dumps(obj.body, sort_keys=True)
             if fingerprint not in seen:
                 seen.add(fingerprint)
-                schema_problems.extend(schemas.validate_object(obj, registry, sources["KUBERNETES_VERSION"]))
+                unique.append(obj)
+    if args.kubeconform:
+        schema_problems = standard_tools.kubeconform(args.kubeconform, unique, registry, sources["KUBERNETES_VERSION"], args.cache)
+    else:
+        schema_problems = [p for obj in unique for p in schemas.validate_object(obj, registry, sources["KUBERNETES_VERSION"])]
     report("schema", schema_problems)
 
     doc = os.path.join(root, "docs/gitops.md")
@@ -120,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
         report("sync-drift", [f"[{cluster}] {p}" for p in gitops.check_sync_drift(objs)])
         report("crd-dry-run", [f"[{cluster}] {p}" for p in gitops.check_crd_dry_run(objs)])
         report("child-applications", [f"[{cluster}] {p}" for p in gitops.check_child_applications(objs)])
+        if args.kube_score:
+            report("kube-score", [f"[{cluster}] {p}" for p in standard_tools.kube_score(args.kube_score, objs, ctx.own_namespaces)])
     report("appset-directories", repo_checks.check_appset_directories(root, appsets, render_errors))
     report("app-facts", gitops.check_app_facts(facts, appsets, all_projects))
     report("promotion", gitops.check_promotion(by_cluster))

@@ -44,7 +44,9 @@ class WholeRepository(unittest.TestCase):
     def run_cli(self):
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = cli.main(["--root", self.root, "--cache", self.cache, "--gomodcache", gomodcache()])
+            tools = [arg for flag, env in (("--kubeconform", "FLEETMAN_KUBECONFORM"), ("--kube-score", "FLEETMAN_KUBE_SCORE"))
+                     if os.environ.get(env) for arg in (flag, os.environ[env])]
+            code = cli.main(["--root", self.root, "--cache", self.cache, "--gomodcache", gomodcache(), *tools])
         return code, out.getvalue(), err.getvalue()
 
     def edit(self, path, old, new):
