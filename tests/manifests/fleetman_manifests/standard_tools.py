@@ -127,8 +127,8 @@ def write_schemas(objs: list[Obj], registry: SchemaRegistry, k8s_version: str, o
 
 def kubeconform(binary: str, objs: list[Obj], registry: SchemaRegistry, k8s_version: str, cache: str) -> list[str]:
     """Strict schema validation of objs; one problem per invalid object or missing schema."""
-    key = f"kubeconform-schemas-{k8s_version}"
-    schemas_dir = os.path.join(cache, key)
+    # Keyed on the schema release kubernetes-validate ships (e.g. v1.34.0-local-strict).
+    schemas_dir = os.path.join(cache, "kubeconform-schemas", os.path.basename(builtin_schema_dir(k8s_version)))
     write_schemas(objs, registry, k8s_version, schemas_dir)
     by_name: dict[tuple[str, str, str], Obj] = {}
     with tempfile.TemporaryDirectory(prefix="fleetman-kubeconform-") as scratch:
