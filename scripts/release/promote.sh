@@ -11,6 +11,9 @@
 # Run by .github/workflows/promote.yaml; by hand from any clone with push rights.
 #
 #   bash scripts/release/promote.sh <revision> [--remote NAME] [--require-healthy] [--dry-run]
+#                                               [--allow-unbuilt]
+# --allow-unbuilt skips the image check, for clusters that never pull the own images (a test
+# control plane with fake nodes, a first bootstrap before the images workflow ran).
 #
 # Environment: PROMOTE_SOURCE_BRANCH (main), PROMOTE_TARGET_BRANCH (eks),
 # PROMOTE_APPSET (fleetman-minikube), PROMOTE_ARGOCD_NAMESPACE (argocd).
@@ -18,18 +21,19 @@ set -euo pipefail
 
 die() { echo "promote: $*" >&2; exit 1; }
 
-revision="" remote=origin require_healthy=false dry_run=false
+revision="" remote=origin require_healthy=false dry_run=false allow_unbuilt=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --remote) remote=${2:?--remote needs a name}; shift 2 ;;
     --require-healthy) require_healthy=true; shift ;;
     --dry-run) dry_run=true; shift ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    --allow-unbuilt) allow_unbuilt=true; shift ;;
+    -h | --help) awk 'NR > 1 && /^#/ { print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) die "unknown option $1" ;;
     *) [ -z "$revision" ] || die "one revision only"; revision=$1; shift ;;
   esac
 done
-[ -n "$revision" ] || die "usage: promote.sh <revision> [--remote NAME] [--require-healthy] [--dry-run]"
+[ -n "$revision" ] || die "usage: promote.sh <revision> [--remote NAME] [--require-healthy] [--dry-run] [--allow-unbuilt]"
 source_branch=${PROMOTE_SOURCE_BRANCH:-main}
 target_branch=${PROMOTE_TARGET_BRANCH:-eks}
 appset=${PROMOTE_APPSET:-fleetman-minikube}
@@ -60,7 +64,7 @@ fi
 
 pins=$(git show "$sha:clusters/images/kustomization.yaml" 2>/dev/null) \
   || die "$short has no clusters/images/kustomization.yaml (the image pins)"
-if grep -q "sha256:0\{64\}" <<<"$pins"; then
+if ! $allow_unbuilt && grep -q "sha256:0\{64\}" <<<"$pins"; then
   die "$short pins images that were never built (all-zero digest, 0.0.0-unbuilt): EKS could not pull them; promote a revision after the images workflow's pin pull request was merged"
 fi
 

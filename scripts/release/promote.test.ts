@@ -101,6 +101,8 @@ test('a revision with unbuilt images is refused, and --dry-run pushes nothing', 
   let run = promote([zero]);
   assert.equal(run.status, 1);
   assert.match(run.stderr, /never built/);
+  run = promote([zero, '--allow-unbuilt', '--dry-run']);
+  assert.equal(run.status, 0, run.stderr);
 
   const good = commit(built, 'built');
   push();
