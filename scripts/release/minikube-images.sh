@@ -41,6 +41,11 @@ for line in "${pins[@]}"; do
   read -r name repository _ _ <<<"$line"
   app=${name#fleetman-}
   if [ ${#wanted[@]} -gt 0 ] && ! printf '%s\n' "${wanted[@]}" | grep -qx "$app"; then continue; fi
+  # Right after the bootstrap the ApplicationSet may not have generated it yet: wait a little.
+  for _ in $(seq 1 "${MINIKUBE_IMAGES_WAIT:-60}"); do
+    kubectl get application -n "$argocd_ns" "$app" >/dev/null 2>&1 && break
+    sleep 2
+  done
   kubectl get application -n "$argocd_ns" "$app" >/dev/null \
     || die "no Application $app in namespace $argocd_ns: bootstrap first (kubectl apply --server-side -k apps/minikube)"
   if $reset; then

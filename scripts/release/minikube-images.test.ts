@@ -21,18 +21,19 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = join(root, 'scripts', 'release', 'minikube-images.sh');
 
-function standIns() {
+function standIns(kubectlGetFails = false) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetman-minikube-'));
   const log = join(dir, 'calls.log');
   for (const tool of ['minikube', 'kubectl']) {
     const path = join(dir, tool);
-    writeFileSync(path, `#!/bin/sh\necho "${tool} $*" >> '${log}'\n`);
+    const fail = tool === 'kubectl' && kubectlGetFails ? '[ "$1" = get ] && exit 1\n' : '';
+    writeFileSync(path, `#!/bin/sh\necho "${tool} $*" >> '${log}'\n${fail}`);
     chmodSync(path, 0o755);
   }
   const run = (...args: string[]) =>
     spawnSync('bash', [script, ...args], {
       cwd: root,
-      env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+      env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, MINIKUBE_IMAGES_WAIT: '1' },
       encoding: 'utf8',
     });
   const calls = () => readFileSync(log, 'utf8').trim().split('\n');
@@ -69,6 +70,14 @@ test('one app only, and --reset removes the override', () => {
   const reset = run('--reset', 'web');
   assert.equal(reset.status, 0, reset.stderr);
   assert.ok(calls().some((c) => c.includes('"op":"remove","path":"/spec/source/kustomize"')));
+});
+
+test('before the bootstrap it says what to do, and builds nothing', () => {
+  const { run, calls } = standIns(true);
+  const result = run('web');
+  assert.equal(result.status, 1);
+  assert.match(result.stderr, /no Application web in namespace argocd: bootstrap first/);
+  assert.equal(calls().filter((c) => c.startsWith('minikube')).length, 0);
 });
 
 test('the override, applied as Argo CD does, replaces the pinned image', (t) => {
