@@ -12,8 +12,8 @@
 #
 #   bash scripts/release/promote.sh <revision> [--remote NAME] [--require-healthy] [--dry-run]
 #                                               [--allow-unbuilt]
-# --allow-unbuilt skips the image check, for clusters that never pull the own images (a test
-# control plane with fake nodes, a first bootstrap before the images workflow ran).
+# --allow-unbuilt (or PROMOTE_ALLOW_UNBUILT=1) skips the image check, for clusters that never
+# pull the own images (a test control plane with fake nodes).
 #
 # Environment: PROMOTE_SOURCE_BRANCH (main), PROMOTE_TARGET_BRANCH (eks),
 # PROMOTE_APPSET (fleetman-minikube), PROMOTE_ARGOCD_NAMESPACE (argocd).
@@ -21,7 +21,8 @@ set -euo pipefail
 
 die() { echo "promote: $*" >&2; exit 1; }
 
-revision="" remote=origin require_healthy=false dry_run=false allow_unbuilt=false
+revision="" remote=origin require_healthy=false dry_run=false
+allow_unbuilt=$([ "${PROMOTE_ALLOW_UNBUILT:-}" = 1 ] && echo true || echo false)
 while [ $# -gt 0 ]; do
   case "$1" in
     --remote) remote=${2:?--remote needs a name}; shift 2 ;;

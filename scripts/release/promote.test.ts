@@ -103,6 +103,8 @@ test('a revision with unbuilt images is refused, and --dry-run pushes nothing', 
   assert.match(run.stderr, /never built/);
   run = promote([zero, '--allow-unbuilt', '--dry-run']);
   assert.equal(run.status, 0, run.stderr);
+  run = promote([zero, '--dry-run'], { PROMOTE_ALLOW_UNBUILT: '1' });
+  assert.equal(run.status, 0, run.stderr);
 
   const good = commit(built, 'built');
   push();
