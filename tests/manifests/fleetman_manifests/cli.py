@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             report("kube-score", [f"[{cluster}] {p}" for p in standard_tools.kube_score(args.kube_score, objs, ctx.own_namespaces)])
     report("appset-directories", repo_checks.check_appset_directories(root, appsets, render_errors))
     report("app-facts", gitops.check_app_facts(facts, appsets, all_projects))
+    report("app-facts", gitops.check_project_destinations(facts, rendered, all_projects))
     report("promotion", gitops.check_promotion(by_cluster))
     report("deletion", gitops.check_deletion(appsets, {f: o for f, o in rendered.items() if f.startswith("clusters/")}))
     report("image-pins", gitops.check_image_pins(root))

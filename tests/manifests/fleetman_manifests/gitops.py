@@ -110,6 +110,29 @@ def check_app_facts(facts: dict[str, dict], appsets: list[Obj], projects: dict[s
     return problems
 
 
+def check_project_destinations(facts: dict[str, dict], rendered: dict[str, list[Obj]], projects: dict[str, Obj]) -> list[str]:
+    """The other direction of project-fit: every namespace an AppProject allows is used by an
+    Application of that project (its app.yaml, an Application inside a folder, or an object
+    it renders into that namespace), so a permission cannot outlive the app it was for."""
+    used: dict[str, set[str]] = {}
+    for folder, doc in facts.items():
+        names = used.setdefault(doc["project"], set())
+        names.add(doc["namespace"])
+        for obj in rendered.get(folder, []):
+            if obj.namespace:
+                names.add(obj.namespace)
+            if obj.kind == "Application":
+                used.setdefault(obj.spec.get("project", "default"), set()).add(
+                    (obj.spec.get("destination") or {}).get("namespace", ""))
+    problems = []
+    for name, project in sorted(projects.items()):
+        for dest in project.spec.get("destinations") or []:
+            ns = dest.get("namespace", "")
+            if "*" not in ns and ns not in used.get(name, set()):
+                problems.append(f"AppProject {name}: allows namespace {ns}, which no Application of the project uses")
+    return problems
+
+
 def check_sync_drift(objs: list[Obj]) -> list[str]:
     """Defect 1: a volumeClaimTemplate without apiVersion/kind never matches the live object
     under server-side apply, so the app is OutOfSync after every sync."""

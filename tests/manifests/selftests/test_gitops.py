@@ -202,6 +202,16 @@ class AppFacts(unittest.TestCase):
         facts["clusters/eks/mongodb"] = dict(base)
         self.assertEqual([], gitops.check_app_facts(facts, [], {"platform": None}))
 
+    def test_a_destination_no_app_uses_fails(self):
+        project = obj("AppProject", "platform", {"destinations": [{"namespace": "fleetman"}, {"namespace": "old"}]},
+                      api_version="argoproj.io/v1alpha1", namespace="argocd")
+        facts = {"clusters/minikube/mongodb": {"project": "platform", "namespace": "fleetman", "tier": "platform", "order": 5}}
+        problems = gitops.check_project_destinations(facts, {}, {"platform": project})
+        self.assertEqual(["AppProject platform: allows namespace old, which no Application of the project uses"], problems)
+        child = obj("Application", "chart", {"project": "platform", "destination": {"namespace": "old"}},
+                    api_version="argoproj.io/v1alpha1", namespace="argocd")
+        self.assertEqual([], gitops.check_project_destinations(facts, {"clusters/minikube/mongodb": [child]}, {"platform": project}))
+
     def test_unknown_project_fails(self):
         facts = {"clusters/minikube/x": {"project": "nope", "namespace": "fleetman", "tier": "services", "order": 6}}
         self.assertIn("AppProject nope does not exist", "\n".join(gitops.check_app_facts(facts, [], {})))
