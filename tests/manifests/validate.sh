@@ -57,7 +57,7 @@ setup_kustomize() {
   fi
 }
 
-# The standard tools of the generic checks (kubeconform, kube-score): `go install` once per
+# The standard tools of the generic checks (kubeconform, kube-score, actionlint): `go install` once per
 # version into the cache (bin/<tool>-<version>/), reused afterwards.
 setup_tool() {
   local name=$1 package=$2 key=$3 version
@@ -77,7 +77,8 @@ setup_modules
 setup_kustomize
 KUBECONFORM="$(setup_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform KUBECONFORM_VERSION)"
 KUBE_SCORE="$(setup_tool kube-score github.com/zegl/kube-score/cmd/kube-score KUBE_SCORE_VERSION)"
-export FLEETMAN_KUBECONFORM="$KUBECONFORM" FLEETMAN_KUBE_SCORE="$KUBE_SCORE"
+ACTIONLINT="$(setup_tool actionlint github.com/rhysd/actionlint/cmd/actionlint ACTIONLINT_VERSION)"
+export FLEETMAN_KUBECONFORM="$KUBECONFORM" FLEETMAN_KUBE_SCORE="$KUBE_SCORE" FLEETMAN_ACTIONLINT="$ACTIONLINT"
 
 cd "$SUITE"
 if [[ "${1:-}" != "--repo" ]]; then
@@ -97,4 +98,4 @@ if [[ "${1:-}" != "--repo" ]]; then
   rm -f "$log"
 fi
 "$VENV/bin/python" -m fleetman_manifests.cli --root "$ROOT" --cache "$CACHE" --gomodcache "$GOMODCACHE" \
-  --kubeconform "$KUBECONFORM" --kube-score "$KUBE_SCORE"
+  --kubeconform "$KUBECONFORM" --kube-score "$KUBE_SCORE" --actionlint "$ACTIONLINT"

@@ -35,6 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gomodcache", required=True)
     parser.add_argument("--kubeconform", help="kubeconform binary (strict schemas); the built-in validator without it")
     parser.add_argument("--kube-score", help="kube-score binary (generic workload checks of our namespace)")
+    parser.add_argument("--actionlint", help="actionlint binary (the GitHub workflows)")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     sources = repo_checks.read_env_file(os.path.join(root, "tests/manifests/sources.env"))
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     report("deletion", gitops.check_deletion(appsets, {f: o for f, o in rendered.items() if f.startswith("clusters/")}))
     report("image-pins", gitops.check_image_pins(root))
     report("workflow-pins", gitops.check_workflow_pins(root))
+    if args.actionlint:
+        report("workflows", standard_tools.actionlint(args.actionlint, root))
     report("single-owner", repo_checks.check_single_owner(all_cluster_objs, []))
 
     if problems:

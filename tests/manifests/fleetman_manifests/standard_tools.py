@@ -4,6 +4,8 @@ into the cache, keyed by version):
 - kubeconform, strict: every object against the Kubernetes schemas of the targeted version
   and against the CRD schemas (Argo CD, Prometheus Operator, ECK) converted to strict JSON
   Schema by schemas.py; offline, from local schema folders written here.
+- actionlint: the GitHub workflows (syntax, expressions, contexts, action inputs); shellcheck
+  of the run: blocks is left out so the result does not depend on what the machine has.
 - kube-score: the generic workload hygiene of our own namespace (probes, resources, security
   context, network policies, disruption budgets, service targets), with the few tests we
   decided against listed in KUBE_SCORE_IGNORED with the reason.
@@ -174,3 +176,18 @@ def kube_score(binary: str, objs: list[Obj], namespaces: set[str]) -> list[str]:
     if proc.returncode not in (0, 1):
         return [f"kube-score failed: {(proc.stderr or proc.stdout).strip()[:500]}"]
     return [line.strip() for line in proc.stdout.splitlines() if re.match(r"^\[(CRITICAL|WARNING)\]", line.strip())]
+
+
+def actionlint(binary: str, root: str) -> list[str]:
+    """actionlint on .github/workflows; one problem per finding."""
+    workflows = sorted(os.path.join(root, ".github", "workflows", f)
+                       for f in os.listdir(os.path.join(root, ".github", "workflows"))
+                       if f.endswith((".yaml", ".yml"))) if os.path.isdir(os.path.join(root, ".github", "workflows")) else []
+    if not workflows:
+        return []
+    proc = subprocess.run([binary, "-shellcheck=", "-pyflakes=", "-no-color", "-oneline", *workflows],
+                          capture_output=True, text=True, cwd=root)
+    if proc.returncode == 0:
+        return []
+    lines = [line.strip() for line in proc.stdout.splitlines() if line.strip()]
+    return lines or [f"actionlint failed: {proc.stderr.strip()[:500]}"]

@@ -5,6 +5,7 @@ FLEETMAN_KUBE_SCORE), as it always does."""
 import copy
 import glob
 import os
+import shutil
 import tempfile
 import unittest
 
@@ -15,6 +16,7 @@ from .helpers import good_cluster
 
 KUBECONFORM = os.environ.get("FLEETMAN_KUBECONFORM", "")
 KUBE_SCORE = os.environ.get("FLEETMAN_KUBE_SCORE", "")
+ACTIONLINT = os.environ.get("FLEETMAN_ACTIONLINT", "")
 
 
 def registry() -> schemas.SchemaRegistry:
@@ -64,6 +66,23 @@ class KubeScore(unittest.TestCase):
         for o in objs:
             o.body["metadata"]["namespace"] = "argocd"
         self.assertEqual([], standard_tools.kube_score(KUBE_SCORE, objs, {"fleetman"}))
+
+
+@unittest.skipUnless(ACTIONLINT, "actionlint not installed (run through validate.sh)")
+class Actionlint(unittest.TestCase):
+    def test_secrets_in_an_if_fail(self):
+        root = tempfile.mkdtemp(prefix="fleetman-actionlint-")
+        self.addCleanup(shutil.rmtree, root)
+        os.makedirs(os.path.join(root, ".github", "workflows"))
+        with open(os.path.join(root, ".github", "workflows", "x.yaml"), "w") as f:
+            f.write("on: push\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n"
+                    "      - if: secrets.TOKEN != ''\n        run: echo hi\n")
+        self.assertIn("secrets", "\n".join(standard_tools.actionlint(ACTIONLINT, root)))
+
+    def test_no_workflows_is_fine(self):
+        root = tempfile.mkdtemp(prefix="fleetman-actionlint-")
+        self.addCleanup(shutil.rmtree, root)
+        self.assertEqual([], standard_tools.actionlint(ACTIONLINT, root))
 
 
 if __name__ == "__main__":
