@@ -135,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     report("promotion", gitops.check_promotion(by_cluster))
     report("deletion", gitops.check_deletion(appsets, {f: o for f, o in rendered.items() if f.startswith("clusters/")}))
     report("image-pins", gitops.check_image_pins(root))
+    report("image-pins", gitops.check_images_run(root, {c: objs for c, (_, objs) in by_cluster.items()}))
     report("workflow-pins", gitops.check_workflow_pins(root))
     if args.actionlint:
         report("workflows", standard_tools.actionlint(args.actionlint, root))

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from .objects import Obj
+from .objects import Obj, containers, workloads
 from .repo_checks import APP_FILE, OWN_REPO
 
 # The fields of clusters/<cluster>/<app>/app.yaml and their types. `path` is Argo CD's own
@@ -275,6 +275,23 @@ def check_image_pins(root: str) -> list[str]:
         for entry in doc.get("images") or []:
             if OWN_IMAGE_NAME.match(str(entry.get("name", ""))):
                 problems.append(f"{folder}: pins {entry['name']}; own images are pinned only in {IMAGE_PINS}")
+    return problems
+
+
+def check_images_run(root: str, clusters: dict[str, list[Obj]]) -> list[str]:
+    """Every own image pinned in clusters/images runs on every cluster: removing a service is
+    removing its folders and its pin, not one of them."""
+    path = os.path.join(root, IMAGE_PINS)
+    if not os.path.isfile(path):
+        return []
+    with open(path, encoding="utf-8") as f:
+        pins = yaml.safe_load(f) or {}
+    problems = []
+    for cluster, objs in sorted(clusters.items()):
+        images = {c.get("image", "").split("@")[0].rsplit(":", 1)[0] for _, spec in workloads(objs) for c in containers(spec)}
+        for entry in pins.get("images") or []:
+            if entry.get("newName") not in images:
+                problems.append(f"[{cluster}] {entry.get('name')} is pinned in {IMAGE_PINS} but no Application of the cluster runs it")
     return problems
 
 

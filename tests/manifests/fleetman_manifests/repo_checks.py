@@ -12,10 +12,10 @@ from .render import EXACT_CHART_VERSION, EXACT_REF, kustomization_file
 # clusters/<cluster>/<app>/app.yaml: the facts of one Application (gitops.read_app_facts).
 APP_FILE = "app.yaml"
 
-# Every cluster runs these Applications (one folder each); EKS adds its storage class.
-REQUIRED_APPS = {"argocd", "activemq", "mongodb", "position-simulator", "position-tracker",
-                 "api-gateway", "web", "logging", "monitoring"}
-REQUIRED_BY_CLUSTER = {"eks": REQUIRED_APPS | {"storage"}, "minikube": REQUIRED_APPS}
+# The one folder every cluster needs by construction: Argo CD managing itself holds the
+# ApplicationSet. Which other apps a cluster runs is its folders; that every own image runs
+# on every cluster is checked from the pins (gitops.check_images_run).
+REQUIRED_APPS = {"argocd"}
 
 OWN_IMAGE = re.compile(r"^ghcr\.io/(?P<owner>[^/]+)/fleetman-")
 OWN_REPO = re.compile(r"^https://github\.com/(?P<owner>[^/]+)/fleetman(\.git)?$")
@@ -90,7 +90,7 @@ def check_appset_directories(root: str, appsets: list[Obj], render_errors: dict[
             problems.append(f"{appset.ref()}: files are not of the form clusters/<cluster>/*/{APP_FILE}")
             continue
         present = {os.path.basename(f) for f in covered if f.startswith(f"clusters/{cluster}/")}
-        for app in sorted(REQUIRED_BY_CLUSTER.get(cluster, REQUIRED_APPS) - present):
+        for app in sorted(REQUIRED_APPS - present):
             problems.append(f"{appset.ref()}: cluster {cluster} has no clusters/{cluster}/{app} folder")
     for cluster_dir in sorted(glob.glob(os.path.join(root, "clusters", "*", "*"))):
         folder = os.path.relpath(cluster_dir, root)

@@ -234,6 +234,14 @@ class ImagePins(unittest.TestCase):
         self.assertIn("clusters/eks/web: pins fleetman-web; own images are pinned only in clusters/images",
                       "\n".join(gitops.check_image_pins(self.root)))
 
+    def test_a_pinned_image_no_app_runs_fails(self):
+        running = obj("Deployment", "web", {"template": {"spec": {"containers": [
+            {"name": "web", "image": "ghcr.io/fleetman/fleetman-web:0.0.0-unbuilt@" + gitops.UNBUILT_DIGEST}]}}},
+            api_version="apps/v1")
+        problems = gitops.check_images_run(REPO, {"eks": [running]})
+        self.assertIn("[eks] fleetman-api-gateway is pinned in clusters/images/kustomization.yaml but no Application", "\n".join(problems))
+        self.assertFalse(any("fleetman-web " in p for p in problems))
+
     def test_unbuilt_images_are_named(self):
         unbuilt = gitops.unbuilt_images(self.root)
         with open(os.path.join(self.root, gitops.IMAGE_PINS)) as f:

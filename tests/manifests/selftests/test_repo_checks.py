@@ -50,7 +50,7 @@ class TempTree(unittest.TestCase):
 class AppSetDirectories(TempTree):
     def setUp(self):
         super().setUp()
-        for app in repo_checks.REQUIRED_APPS:
+        for app in ("argocd", "web", "position-tracker"):
             self.folder(f"clusters/minikube/{app}")
 
     def check(self, render_errors=None):
@@ -59,9 +59,9 @@ class AppSetDirectories(TempTree):
     def test_complete_cluster_passes(self):
         self.assertEqual([], self.check())
 
-    def test_missing_required_app_fails(self):
-        shutil.rmtree(os.path.join(self.root, "clusters/minikube/position-tracker"))
-        self.assertIn("has no clusters/minikube/position-tracker folder", "\n".join(self.check()))
+    def test_missing_argocd_folder_fails(self):
+        shutil.rmtree(os.path.join(self.root, "clusters/minikube/argocd"))
+        self.assertIn("has no clusters/minikube/argocd folder", "\n".join(self.check()))
 
     def test_folder_without_kustomization_fails(self):
         self.folder("clusters/minikube/extra", kustomization=None)
