@@ -279,20 +279,17 @@ def check_image_pins(root: str) -> list[str]:
 
 
 def check_images_run(root: str, clusters: dict[str, list[Obj]]) -> list[str]:
-    """Every own image pinned in clusters/images runs on every cluster: removing a service is
-    removing its folders and its pin, not one of them."""
+    """Every own image pinned in clusters/images runs on some cluster: a pin nothing uses is
+    left over from a removed service (removing a service is its folders and its pin)."""
     path = os.path.join(root, IMAGE_PINS)
-    if not os.path.isfile(path):
+    if not os.path.isfile(path) or not clusters:
         return []
     with open(path, encoding="utf-8") as f:
         pins = yaml.safe_load(f) or {}
-    problems = []
-    for cluster, objs in sorted(clusters.items()):
-        images = {c.get("image", "").split("@")[0].rsplit(":", 1)[0] for _, spec in workloads(objs) for c in containers(spec)}
-        for entry in pins.get("images") or []:
-            if entry.get("newName") not in images:
-                problems.append(f"[{cluster}] {entry.get('name')} is pinned in {IMAGE_PINS} but no Application of the cluster runs it")
-    return problems
+    images = {c.get("image", "").split("@")[0].rsplit(":", 1)[0]
+              for objs in clusters.values() for _, spec in workloads(objs) for c in containers(spec)}
+    return [f"{entry.get('name')} is pinned in {IMAGE_PINS} but no cluster runs it"
+            for entry in pins.get("images") or [] if entry.get("newName") not in images]
 
 
 def unbuilt_images(root: str) -> list[str]:

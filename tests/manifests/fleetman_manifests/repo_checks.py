@@ -13,8 +13,8 @@ from .render import EXACT_CHART_VERSION, EXACT_REF, kustomization_file
 APP_FILE = "app.yaml"
 
 # The one folder every cluster needs by construction: Argo CD managing itself holds the
-# ApplicationSet. Which other apps a cluster runs is its folders; that every own image runs
-# on every cluster is checked from the pins (gitops.check_images_run).
+# ApplicationSet. Which other apps a cluster runs is its folders; that every pinned own image
+# runs somewhere is checked from the pins (gitops.check_images_run).
 REQUIRED_APPS = {"argocd"}
 
 OWN_IMAGE = re.compile(r"^ghcr\.io/(?P<owner>[^/]+)/fleetman-")

@@ -65,6 +65,7 @@ class WholeRepository(unittest.TestCase):
         self.edit("platform/mongodb/kustomization.yaml", "  - networkpolicy.yaml",
                   "  - networkpolicy.yaml\n  - https://github.com/example/extras//deploy?ref=main")
         shutil.rmtree(os.path.join(self.root, "clusters/eks/web"))
+        shutil.rmtree(os.path.join(self.root, "clusters/minikube/web"))
         self.edit("services/api-gateway/deploy/service.yaml", "  selector:", "  selectors: {}\n  selector:")
         self.edit("platform/activemq/kustomization.yaml", "6.3.1", "6.1.7")
         self.edit("clusters/images/kustomization.yaml", "    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n  - name: fleetman-web",
@@ -75,7 +76,7 @@ class WholeRepository(unittest.TestCase):
         code, _, err = self.run_cli()
         self.assertEqual(1, code)
         for expected in ("remote-refs", "is not pinned to an exact version",
-                         "image-pins", "[eks] fleetman-web is pinned in clusters/images/kustomization.yaml but no Application",
+                         "image-pins", "fleetman-web is pinned in clusters/images/kustomization.yaml but no cluster runs it",
                          "schema", "selectors",
                          "versions", "runs ActiveMQ 6.1.7",
                          "own-images-by-digest", "fleetman-position-tracker:0.0.0-unbuilt is not pinned by digest",
