@@ -14,7 +14,7 @@ import os
 import sys
 import tempfile
 
-from . import policies, repo_checks, render, schemas
+from . import gitops, policies, repo_checks, render, schemas, standard_tools
 from .objects import Obj
 
 
@@ -33,6 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", required=True)
     parser.add_argument("--cache", required=True)
     parser.add_argument("--gomodcache", required=True)
+    parser.add_argument("--kubeconform", help="kubeconform binary (strict schemas); the built-in validator without it")
+    parser.add_argument("--kube-score", help="kube-score binary (generic workload checks of our namespace)")
+    parser.add_argument("--actionlint", help="actionlint binary (the GitHub workflows)")
     args = parser.parse_args(argv)
     root = os.path.abspath(args.root)
     sources = repo_checks.read_env_file(os.path.join(root, "tests/manifests/sources.env"))
@@ -78,13 +81,17 @@ def main(argv: list[str] | None = None) -> int:
             if obj.kind == "CustomResourceDefinition":
                 registry.add_crd(obj.body)
     seen: set[str] = set()
-    schema_problems = []
+    unique: list[Obj] = []
     for objs in rendered.values():
         for obj in objs:
             fingerprint = json.dumps(obj.body, sort_keys=True)
             if fingerprint not in seen:
                 seen.add(fingerprint)
-                schema_problems.extend(schemas.validate_object(obj, registry, sources["KUBERNETES_VERSION"]))
+                unique.append(obj)
+    if args.kubeconform:
+        schema_problems = standard_tools.kubeconform(args.kubeconform, unique, registry, sources["KUBERNETES_VERSION"], args.cache)
+    else:
+        schema_problems = [p for obj in unique for p in schemas.validate_object(obj, registry, sources["KUBERNETES_VERSION"])]
     report("schema", schema_problems)
 
     doc = os.path.join(root, "docs/gitops.md")
@@ -92,7 +99,11 @@ def main(argv: list[str] | None = None) -> int:
     if os.path.exists(doc):
         with open(doc, encoding="utf-8") as f:
             out_of_band = repo_checks.parse_out_of_band_secrets(f.read())
+    facts, fact_problems = gitops.read_app_facts(root)
+    report("app-facts", fact_problems)
     appsets: list[Obj] = []
+    all_projects: dict[str, Obj] = {}
+    by_cluster: dict[str, tuple[Obj, list[Obj]]] = {}
     all_cluster_objs: list[Obj] = []
     clusters = sorted({f.split("/")[1] for f in rendered if f.startswith("clusters/") and f.count("/") == 2})
     for cluster in clusters:
@@ -105,13 +116,29 @@ def main(argv: list[str] | None = None) -> int:
         cluster_appsets = [o for o in objs if o.kind == "ApplicationSet"]
         appsets.extend(cluster_appsets)
         projects = {o.name: o for o in objs if o.kind == "AppProject"}
+        all_projects.update(projects)
         if len(cluster_appsets) != 1:
             report("project-fit", [f"[{cluster}] expected one ApplicationSet in clusters/{cluster}/argocd, found {len(cluster_appsets)}"])
         else:
-            report("project-fit", [f"[{cluster}] {p}" for p in repo_checks.check_project_fit(apps, cluster_appsets[0], projects, registry.scopes)])
+            by_cluster[cluster] = (cluster_appsets[0], objs)
+            report("project-fit", [f"[{cluster}] {p}" for p in repo_checks.check_project_fit(apps, facts, projects, registry.scopes)])
         report("pinned-sources", [f"[{cluster}] {p}" for p in repo_checks.check_pinned_sources(objs)])
         report("versions", [f"[{cluster}] {p}" for p in repo_checks.check_versions(objs, versions)])
+        report("sync-drift", [f"[{cluster}] {p}" for p in gitops.check_sync_drift(objs)])
+        report("crd-dry-run", [f"[{cluster}] {p}" for p in gitops.check_crd_dry_run(objs)])
+        report("child-applications", [f"[{cluster}] {p}" for p in gitops.check_child_applications(objs)])
+        if args.kube_score:
+            report("kube-score", [f"[{cluster}] {p}" for p in standard_tools.kube_score(args.kube_score, objs, ctx.own_namespaces)])
     report("appset-directories", repo_checks.check_appset_directories(root, appsets, render_errors))
+    report("app-facts", gitops.check_app_facts(facts, appsets, all_projects))
+    report("app-facts", gitops.check_project_destinations(facts, rendered, all_projects))
+    report("promotion", gitops.check_promotion(by_cluster))
+    report("deletion", gitops.check_deletion(appsets, {f: o for f, o in rendered.items() if f.startswith("clusters/")}))
+    report("image-pins", gitops.check_image_pins(root))
+    report("image-pins", gitops.check_images_run(root, {c: objs for c, (_, objs) in by_cluster.items()}))
+    report("workflow-pins", gitops.check_workflow_pins(root))
+    if args.actionlint:
+        report("workflows", standard_tools.actionlint(args.actionlint, root))
     report("single-owner", repo_checks.check_single_owner(all_cluster_objs, []))
 
     if problems:
@@ -120,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
             for p in found:
                 print(f"    {p}", file=sys.stderr)
         return 1
+    unbuilt = gitops.unbuilt_images(root)
+    if unbuilt:
+        # Not a failure of the repository, but the first thing a newcomer on a cluster hits.
+        print(f"note: {len(unbuilt)} own images are still the all-zero 0.0.0-unbuilt digest "
+              f"({gitops.IMAGE_PINS}): no cluster can pull them until the images workflow ran on "
+              "your fork, or `bash scripts/release/minikube-images.sh` built them into Minikube (README, Images)")
     total = sum(len(o) for o in rendered.values())
     print(f"manifests: {len(rendered)} kustomizations, {total} objects, {len(clusters)} clusters: valid"
           + (f" ({len(remote.left_out)} remote refs checked for pins only)" if remote.left_out else ""))

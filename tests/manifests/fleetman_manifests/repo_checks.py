@@ -9,10 +9,13 @@ import re
 from .objects import CLUSTER_SCOPED_KINDS, Obj, containers, pod_spec, workloads
 from .render import EXACT_CHART_VERSION, EXACT_REF, kustomization_file
 
-# Every cluster runs these Applications (one folder each); EKS adds its storage class.
-REQUIRED_APPS = {"argocd", "activemq", "mongodb", "position-simulator", "position-tracker",
-                 "api-gateway", "web", "logging", "monitoring"}
-REQUIRED_BY_CLUSTER = {"eks": REQUIRED_APPS | {"storage"}, "minikube": REQUIRED_APPS}
+# clusters/<cluster>/<app>/app.yaml: the facts of one Application (gitops.read_app_facts).
+APP_FILE = "app.yaml"
+
+# The one folder every cluster needs by construction: Argo CD managing itself holds the
+# ApplicationSet. Which other apps a cluster runs is its folders; that every pinned own image
+# runs somewhere is checked from the pins (gitops.check_images_run).
+REQUIRED_APPS = {"argocd"}
 
 OWN_IMAGE = re.compile(r"^ghcr\.io/(?P<owner>[^/]+)/fleetman-")
 OWN_REPO = re.compile(r"^https://github\.com/(?P<owner>[^/]+)/fleetman(\.git)?$")
@@ -40,89 +43,61 @@ def parse_out_of_band_secrets(doc: str) -> dict[tuple[str, str], set[str] | None
     return secrets
 
 
-def _appset_dirs(appset: Obj) -> tuple[list[str], list[str], list[str]]:
+def appset_files(appset: Obj) -> tuple[list[str], list[str], list[str]]:
+    """The git files generator of an ApplicationSet: include and exclude patterns, repos."""
     includes, excludes, repos = [], [], []
     for gen in appset.spec.get("generators") or []:
         git = gen.get("git")
         if not git:
             continue
         repos.append(git.get("repoURL", ""))
-        for d in git.get("directories") or []:
+        for d in git.get("files") or []:
             (excludes if d.get("exclude") else includes).append(d.get("path", ""))
     return includes, excludes, repos
 
 
-def _cluster_of(appset: Obj) -> str | None:
-    includes, _, _ = _appset_dirs(appset)
+def cluster_of(appset: Obj) -> str | None:
+    includes, _, _ = appset_files(appset)
     for path in includes:
         parts = path.split("/")
-        if len(parts) == 3 and parts[0] == "clusters" and parts[2] == "*":
+        if len(parts) == 4 and parts[0] == "clusters" and parts[2] == "*" and parts[3] == APP_FILE:
             return parts[1]
     return None
 
 
 def check_appset_directories(root: str, appsets: list[Obj], render_errors: dict[str, str]) -> list[str]:
-    """Every ApplicationSet directory exists and renders; every cluster folder belongs to an
-    ApplicationSet; every cluster has its required Applications."""
+    """Every ApplicationSet file pattern matches folders that render; every cluster folder
+    belongs to an ApplicationSet; every cluster has its required Applications."""
     problems = []
     covered: set[str] = set()
     for appset in appsets:
-        includes, excludes, _ = _appset_dirs(appset)
+        includes, excludes, _ = appset_files(appset)
         if not includes:
-            problems.append(f"{appset.ref()}: no git directory generator")
+            problems.append(f"{appset.ref()}: no git files generator")
         for pattern in includes:
-            matched = [os.path.relpath(p, root) for p in sorted(glob.glob(os.path.join(root, pattern)))
-                       if os.path.isdir(p) and not any(fnmatch.fnmatch(os.path.relpath(p, root), e) for e in excludes)]
+            matched = [os.path.relpath(os.path.dirname(p), root) for p in sorted(glob.glob(os.path.join(root, pattern)))
+                       if os.path.isfile(p) and not any(fnmatch.fnmatch(os.path.relpath(p, root), e) for e in excludes)]
             if not matched:
-                problems.append(f"{appset.ref()}: directory pattern {pattern} matches no folder")
+                problems.append(f"{appset.ref()}: file pattern {pattern} matches no folder")
             for folder in matched:
                 covered.add(folder)
                 if not kustomization_file(os.path.join(root, folder)):
                     problems.append(f"{appset.ref()}: {folder} has no kustomization.yaml")
                 elif folder in render_errors:
                     problems.append(f"{appset.ref()}: {folder} does not render: {render_errors[folder]}")
-        cluster = _cluster_of(appset)
+        cluster = cluster_of(appset)
         if cluster is None:
-            problems.append(f"{appset.ref()}: directories are not of the form clusters/<cluster>/*")
+            problems.append(f"{appset.ref()}: files are not of the form clusters/<cluster>/*/{APP_FILE}")
             continue
         present = {os.path.basename(f) for f in covered if f.startswith(f"clusters/{cluster}/")}
-        for app in sorted(REQUIRED_BY_CLUSTER.get(cluster, REQUIRED_APPS) - present):
+        for app in sorted(REQUIRED_APPS - present):
             problems.append(f"{appset.ref()}: cluster {cluster} has no clusters/{cluster}/{app} folder")
     for cluster_dir in sorted(glob.glob(os.path.join(root, "clusters", "*", "*"))):
         folder = os.path.relpath(cluster_dir, root)
         if os.path.isdir(cluster_dir) and folder not in covered:
-            problems.append(f"{folder}: no ApplicationSet generates an Application for it")
+            hint = "" if os.path.isfile(os.path.join(cluster_dir, APP_FILE)) else f" (it has no {APP_FILE})"
+            problems.append(f"{folder}: no ApplicationSet generates an Application for it{hint}")
     return problems
-
-
-def _template_list(template: str) -> set[str] | None:
-    match = re.search(r"\(list((?:\s+\"[\w.-]+\")+)\)", template)
-    return set(re.findall(r"\"([\w.-]+)\"", match.group(1))) if match else None
-
-
-def app_project_and_namespace(appset: Obj, app: str) -> tuple[str, str]:
-    """Evaluate the two template fields of our ApplicationSet for one folder name. Only the
-    shapes used in apps/base are understood; anything else is reported, not guessed."""
-    spec = (appset.spec.get("template") or {}).get("spec") or {}
-    project_t = spec.get("project", "")
-    ns_t = (spec.get("destination") or {}).get("namespace", "")
-    if "{{" not in project_t:
-        project = project_t
-    else:
-        members = _template_list(project_t)
-        choice = re.findall(r"}}([\w-]+){{", project_t)
-        if members is None or len(choice) != 2:
-            raise ValueError(f"cannot evaluate project template {project_t!r}")
-        project = choice[0] if app in members else choice[1]
-    if "{{" not in ns_t:
-        namespace = ns_t
-    else:
-        pairs = re.findall(r"\"([\w.-]+)\"\s+\"([\w.-]+)\"", ns_t)
-        default = re.search(r"default\s+\"([\w.-]+)\"", ns_t)
-        if not pairs or not default:
-            raise ValueError(f"cannot evaluate namespace template {ns_t!r}")
-        namespace = dict(pairs).get(app, default.group(1))
-    return project, namespace
 
 
 def _allowed(rules: list[dict], obj: Obj) -> bool:
@@ -133,17 +108,16 @@ def _allowed(rules: list[dict], obj: Obj) -> bool:
     return False
 
 
-def check_project_fit(apps: dict[str, list[Obj]], appset: Obj, projects: dict[str, Obj],
+def check_project_fit(apps: dict[str, list[Obj]], facts: dict[str, dict], projects: dict[str, Obj],
                       crd_scopes: dict[tuple[str, str], str]) -> list[str]:
     """What each Application deploys is allowed by its AppProject: destination namespaces,
-    cluster-scoped kinds, and (where listed) namespaced kinds."""
+    cluster-scoped kinds, and (where listed) namespaced kinds. Project and destination
+    namespace come from the folder's app.yaml, as the ApplicationSet reads them."""
     problems = []
     for folder, objs in sorted(apps.items()):
-        app = os.path.basename(folder)
-        try:
-            project_name, dest_ns = app_project_and_namespace(appset, app)
-        except ValueError as e:
-            return [f"{appset.ref()}: {e}"]
+        if folder not in facts:
+            continue  # reported by app-facts
+        project_name, dest_ns = facts[folder]["project"], facts[folder]["namespace"]
         project = projects.get(project_name)
         if project is None:
             problems.append(f"{folder}: AppProject {project_name} does not exist")

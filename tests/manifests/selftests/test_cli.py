@@ -44,7 +44,9 @@ class WholeRepository(unittest.TestCase):
     def run_cli(self):
         out, err = io.StringIO(), io.StringIO()
         with redirect_stdout(out), redirect_stderr(err):
-            code = cli.main(["--root", self.root, "--cache", self.cache, "--gomodcache", gomodcache()])
+            tools = [arg for flag, env in (("--kubeconform", "FLEETMAN_KUBECONFORM"), ("--kube-score", "FLEETMAN_KUBE_SCORE"))
+                     if os.environ.get(env) for arg in (flag, os.environ[env])]
+            code = cli.main(["--root", self.root, "--cache", self.cache, "--gomodcache", gomodcache(), *tools])
         return code, out.getvalue(), err.getvalue()
 
     def edit(self, path, old, new):
@@ -62,18 +64,24 @@ class WholeRepository(unittest.TestCase):
 
         self.edit("platform/mongodb/kustomization.yaml", "  - networkpolicy.yaml",
                   "  - networkpolicy.yaml\n  - https://github.com/example/extras//deploy?ref=main")
-        shutil.rmtree(os.path.join(self.root, "clusters/eks/storage"))
+        shutil.rmtree(os.path.join(self.root, "clusters/eks/web"))
+        shutil.rmtree(os.path.join(self.root, "clusters/minikube/web"))
         self.edit("services/api-gateway/deploy/service.yaml", "  selector:", "  selectors: {}\n  selector:")
         self.edit("platform/activemq/kustomization.yaml", "6.3.1", "6.1.7")
-        self.edit("clusters/minikube/web/kustomization.yaml", "digest: sha256:", "# digest: sha256:")
+        self.edit("clusters/images/kustomization.yaml", "    digest: sha256:0000000000000000000000000000000000000000000000000000000000000000\n  - name: fleetman-web",
+                  "  - name: fleetman-web")
+        self.edit("platform/mongodb/statefulset.yaml", "    - apiVersion: v1\n      kind: PersistentVolumeClaim\n      metadata:",
+                  "    - metadata:")
 
         code, _, err = self.run_cli()
         self.assertEqual(1, code)
         for expected in ("remote-refs", "is not pinned to an exact version",
-                         "appset-directories", "has no clusters/eks/storage folder",
+                         "image-pins", "fleetman-web is pinned in clusters/images/kustomization.yaml but no cluster runs it",
                          "schema", "selectors",
                          "versions", "runs ActiveMQ 6.1.7",
-                         "own-images-by-digest", "fleetman-web:0.0.0-unbuilt is not pinned by digest"):
+                         "own-images-by-digest", "fleetman-position-tracker:0.0.0-unbuilt is not pinned by digest",
+                         "image-pins", "image fleetman-position-tracker has no digest",
+                         "sync-drift", "StatefulSet fleetman/mongodb"):
             self.assertIn(expected, err)
 
 

@@ -12,12 +12,13 @@ from fleetman_manifests.objects import Obj, load_file
 from .helpers import REPO, good_cluster
 
 KUSTOMIZATION = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n"
+APP = "project: fleetman\nnamespace: fleetman\ntier: services\norder: 6\n"
 
 
 def appset_for(cluster: str) -> Obj:
     """The real base ApplicationSet, pointed at one cluster as the overlays do."""
     appset = load_file(os.path.join(REPO, "apps/base/applicationset.yaml"))[0]
-    appset.body["spec"]["generators"][0]["git"]["directories"][0]["path"] = f"clusters/{cluster}/*"
+    appset.body["spec"]["generators"][0]["git"]["files"][0]["path"] = f"clusters/{cluster}/*/app.yaml"
     return appset
 
 
@@ -34,19 +35,22 @@ class TempTree(unittest.TestCase):
         self.root = tempfile.mkdtemp(prefix="fleetman-test-")
         self.addCleanup(shutil.rmtree, self.root)
 
-    def folder(self, path: str, kustomization: str | None = KUSTOMIZATION) -> str:
+    def folder(self, path: str, kustomization: str | None = KUSTOMIZATION, app: str | None = APP) -> str:
         full = os.path.join(self.root, path)
         os.makedirs(full, exist_ok=True)
         if kustomization is not None:
             with open(os.path.join(full, "kustomization.yaml"), "w") as f:
                 f.write(kustomization)
+        if app is not None:
+            with open(os.path.join(full, "app.yaml"), "w") as f:
+                f.write(app)
         return full
 
 
 class AppSetDirectories(TempTree):
     def setUp(self):
         super().setUp()
-        for app in repo_checks.REQUIRED_APPS:
+        for app in ("argocd", "web", "position-tracker"):
             self.folder(f"clusters/minikube/{app}")
 
     def check(self, render_errors=None):
@@ -55,9 +59,9 @@ class AppSetDirectories(TempTree):
     def test_complete_cluster_passes(self):
         self.assertEqual([], self.check())
 
-    def test_missing_required_app_fails(self):
-        shutil.rmtree(os.path.join(self.root, "clusters/minikube/position-tracker"))
-        self.assertIn("has no clusters/minikube/position-tracker folder", "\n".join(self.check()))
+    def test_missing_argocd_folder_fails(self):
+        shutil.rmtree(os.path.join(self.root, "clusters/minikube/argocd"))
+        self.assertIn("has no clusters/minikube/argocd folder", "\n".join(self.check()))
 
     def test_folder_without_kustomization_fails(self):
         self.folder("clusters/minikube/extra", kustomization=None)
@@ -71,20 +75,31 @@ class AppSetDirectories(TempTree):
         self.folder("clusters/staging/web")
         self.assertIn("clusters/staging/web: no ApplicationSet", "\n".join(self.check()))
 
+    def test_folder_without_app_yaml_is_not_generated(self):
+        self.folder("clusters/minikube/extra", app=None)
+        self.assertIn("clusters/minikube/extra: no ApplicationSet generates an Application for it (it has no app.yaml)",
+                      "\n".join(self.check()))
+
     def test_pattern_matching_nothing_fails(self):
         problems = repo_checks.check_appset_directories(self.root, [appset_for("eks")], {})
         self.assertIn("matches no folder", "\n".join(problems))
 
 
+FACTS = {
+    "clusters/minikube/position-tracker": {"project": "fleetman", "namespace": "fleetman"},
+    "clusters/minikube/web": {"project": "fleetman", "namespace": "fleetman"},
+    "clusters/minikube/monitoring": {"project": "platform", "namespace": "monitoring"},
+}
+
+
 class ProjectFit(unittest.TestCase):
     def check(self, apps):
-        return repo_checks.check_project_fit(apps, appset_for("minikube"), projects(), {})
+        return repo_checks.check_project_fit(apps, FACTS, projects(), {})
 
-    def test_templates_evaluate_like_argo_cd(self):
-        appset = appset_for("minikube")
-        self.assertEqual(("platform", "monitoring"), repo_checks.app_project_and_namespace(appset, "monitoring"))
-        self.assertEqual(("platform", "fleetman"), repo_checks.app_project_and_namespace(appset, "mongodb"))
-        self.assertEqual(("fleetman", "fleetman"), repo_checks.app_project_and_namespace(appset, "web"))
+    def test_destination_outside_the_project_fails(self):
+        facts = {"clusters/minikube/web": {"project": "fleetman", "namespace": "monitoring"}}
+        self.assertIn("destination namespace monitoring is not allowed by AppProject fleetman",
+                      "\n".join(repo_checks.check_project_fit({"clusters/minikube/web": []}, facts, projects(), {})))
 
     def test_service_folder_within_project_passes(self):
         objs = [o for o in good_cluster() if o.kind != "PodMonitor"]
