@@ -24,6 +24,7 @@ export {
   STREAM_EVENTS,
   type PositionEventData,
   type SnapshotEndData,
+  type StatusEventData,
   type StreamEventName,
 } from './stream-events.js';
 export { ALERT_TYPES, type Alert, type AlertType } from './alert.js';

@@ -5,7 +5,7 @@
 
 /**
  * `moving` at ≥ 1 m/s (smoothed); `idle` below; `parked` after 5 min below; `offline` when
- * nothing was received for 2 min.
+ * nothing was received for the tracker's OFFLINE_AFTER (default 2 min), set by its timer.
  */
 export const VEHICLE_STATUSES = ['moving', 'idle', 'parked', 'offline'] as const;
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PositionFix } from '@fleetman/contract';
-import { advance, currentStatus, THRESHOLDS, type VehicleState } from './vehicle-state.js';
+import { advance, THRESHOLDS, viewStatus, type VehicleState } from './vehicle-state.js';
 
 const T0 = Date.parse('2026-01-01T10:00:00Z');
 // 1° of latitude at 57.7° N on WGS-84 is 111,337.9 m (meridian arc, GeographicLib); 10 m ≈ 8.9816e-5°.
@@ -92,10 +92,12 @@ test('status: moving → idle when it stops → parked after 5 minutes, with the
   );
 });
 
-test('offline is derived from the last contact when read', () => {
+test('offline is what the presence timer set, not derived when read; any fix clears it', () => {
   const state = drive([fix(0, 0), fix(1, 10)]);
-  assert.equal(currentStatus(state, T0 + 60_000).status, 'moving');
-  const later = currentStatus(state, T0 + 1000 + THRESHOLDS.offlineAfterMs + 1);
-  assert.equal(later.status, 'offline');
-  assert.equal(later.statusSince.getTime(), T0 + 1000);
+  assert.equal(viewStatus(state).status, 'moving', 'a read long after is still the last status');
+  const offline = { ...state, offline: true };
+  assert.equal(viewStatus(offline).status, 'offline');
+  assert.equal(viewStatus(offline).statusSince.getTime(), T0 + 1000, 'since the last contact');
+  assert.equal(advance(offline, fix(2, 20), new Date(T0 + 300_000)).state.offline, false);
+  assert.equal(advance(offline, fix(1, 10), new Date(T0 + 300_000)).state.offline, false);
 });

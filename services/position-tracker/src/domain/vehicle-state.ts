@@ -6,11 +6,13 @@ import { inverse } from './geodesy.js';
  * - moving: smoothed speed ≥ 1 m/s (3.6 km/h) — a parked GPS receiver jitters well below that;
  * - idle: below that for less than 5 minutes (traffic light, delivery stop);
  * - parked: below that for 5 minutes or more;
- * - offline: no fix received for 2 minutes (derived when read, so it needs no timer).
+ * - offline: nothing received for OFFLINE_AFTER (default 2 minutes): decided by a timer
+ *   (tracking/presence.ts) and kept in the state (`offline`), so it is pushed, not derived on read.
  */
 export const THRESHOLDS = {
   movingSpeed: 1,
   parkedAfterMs: 5 * 60_000,
+  /** The default of OFFLINE_AFTER. */
   offlineAfterMs: 2 * 60_000,
   /** Moves shorter than this are GPS noise: they do not turn the heading. */
   headingMinDistance: 3,
@@ -39,6 +41,11 @@ export interface VehicleState {
   stationarySince: Date | null;
   /** wall-clock time the tracker last heard from the vehicle */
   lastSeen: Date;
+  /**
+   * Set by the presence timer after OFFLINE_AFTER without contact; any fix (even a late one)
+   * clears it. Then the public status is `offline` whatever `status` says.
+   */
+  offline: boolean;
 }
 
 export type Advance =
@@ -70,12 +77,13 @@ export function advance(
         statusSince: fix.time,
         stationarySince: status === 'moving' ? null : fix.time,
         lastSeen: receivedAt,
+        offline: false,
       },
     };
   }
   const lastSeen = receivedAt > previous.lastSeen ? receivedAt : previous.lastSeen;
   const dtMs = fix.time.getTime() - previous.time.getTime();
-  if (dtMs <= 0) return { kind: 'stale', state: { ...previous, lastSeen } };
+  if (dtMs <= 0) return { kind: 'stale', state: { ...previous, lastSeen, offline: false } };
 
   const { distance, bearing } = inverse(previous, fix);
   const measured = fix.speed ?? distance / (dtMs / 1000);
@@ -107,6 +115,7 @@ export function advance(
       statusSince: status === previous.status ? previous.statusSince : fix.time,
       stationarySince,
       lastSeen,
+      offline: false,
     },
   };
 }
@@ -120,19 +129,15 @@ function smoothSpeed(previous: number, measured: number, dtMs: number): number {
 
 const round = (value: number) => Math.round(value * 100) / 100;
 
-/** The status as seen now: a vehicle silent for too long is offline whatever it last reported. */
-export function currentStatus(
-  state: VehicleState,
-  now: number,
-): { status: VehicleStatus; statusSince: Date } {
-  if (now - state.lastSeen.getTime() > THRESHOLDS.offlineAfterMs)
-    return { status: 'offline', statusSince: state.lastSeen };
+/** The public status: `offline` (since the last contact) once the presence timer said so. */
+export function viewStatus(state: VehicleState): { status: VehicleStatus; statusSince: Date } {
+  if (state.offline) return { status: 'offline', statusSince: state.lastSeen };
   return { status: state.status, statusSince: state.statusSince };
 }
 
-/** The public shape (contract's VehicleView) of a state, as seen now. */
-export function toView(state: VehicleState, now: number): VehicleView {
-  const { status, statusSince } = currentStatus(state, now);
+/** The public shape (contract's VehicleView) of a state. */
+export function toView(state: VehicleState): VehicleView {
+  const { status, statusSince } = viewStatus(state);
   return {
     id: state.id,
     name: state.name,

@@ -40,14 +40,13 @@ export function vehicleRoutes({
   });
 
   router.get('/vehicles', (ctx) => {
-    const now = Date.now();
     ctx.body = [...vehicles.values()]
-      .map((state) => toView(state, now))
+      .map((state) => toView(state))
       .sort((a, b) => a.id.localeCompare(b.id));
   });
 
   router.get('/vehicles/:id', (ctx) => {
-    ctx.body = toView(ctx.state.vehicle as VehicleState, Date.now());
+    ctx.body = toView(ctx.state.vehicle as VehicleState);
   });
 
   router.get('/vehicles/:id/history', async (ctx) => {
@@ -74,7 +73,7 @@ export function vehicleRoutes({
   });
 
   /**
-   * Live positions. A client resuming with Last-Event-ID gets what it missed from the ring; a new
+   * Live positions and status changes. A client resuming with Last-Event-ID gets what it missed from the ring; a new
    * client, or one whose gap the ring no longer covers, first gets the latest state of every vehicle.
    */
   router.get('/stream', (ctx) => {
@@ -92,12 +91,12 @@ export function vehicleRoutes({
     });
     sseClients.inc();
     if (missed) {
-      for (const event of missed) stream.send(event.seq, STREAM_EVENTS.position, event.data);
+      for (const event of missed) stream.send(event.seq, event.event, event.data);
     } else {
-      const now = Date.now();
       const snapshotId = feed.lastSeq;
+      // Each vehicle's current state, offline included: a reload shows a dead vehicle as such.
       for (const state of vehicles.values())
-        stream.send(undefined, STREAM_EVENTS.position, JSON.stringify(toView(state, now)));
+        stream.send(undefined, STREAM_EVENTS.position, JSON.stringify(toView(state)));
       // The id after the snapshot lets the client resume from here even before a live event arrives.
       stream.send(
         snapshotId,
@@ -106,7 +105,7 @@ export function vehicleRoutes({
       );
     }
     unsubscribe = feed.subscribe((event) => {
-      stream.send(event.seq, STREAM_EVENTS.position, event.data);
+      stream.send(event.seq, event.event, event.data);
     });
   });
 
