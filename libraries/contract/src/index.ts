@@ -13,10 +13,12 @@ export {
 } from './position-message.js';
 export {
   HISTORY_FORMATS,
+  POSITION_FLAGS,
   VEHICLE_STATUSES,
   type ApiErrorBody,
   type HistoryFormat,
   type HistoryPoint,
+  type PositionFlag,
   type VehicleStatus,
   type VehicleView,
 } from './vehicle.js';

@@ -123,6 +123,32 @@ describe('position-tracker (in-process broker, memory store)', () => {
     await sub.cancel();
   });
 
+  test('a glitch jump stays out of the live position, and is in history flagged as a jump', async () => {
+    await h.publish(fixAt('j', 0, 0));
+    await h.publish(fixAt('j', 1, 10));
+    await h.publish({ ...fixAt('j', 2, 2_020), speed: 10 }); // 2 km in 1 s
+    await h.publish(fixAt('j', 3, 30));
+    const history = await eventually(async () => {
+      const { body } = await getJson(`${h.url}/vehicles/j/history`);
+      return body.length === 4 && body;
+    });
+    assert.deepEqual(
+      history.map((p: { flags?: string[] }) => p.flags ?? []),
+      [[], [], ['jump'], []],
+    );
+    const { body: vehicle } = await getJson(`${h.url}/vehicles/j`);
+    assert.equal(vehicle.lat, fixAt('j', 3, 30).lat, 'the live position skipped the glitch');
+    assert.equal(vehicle.heading, 0, 'heading not turned');
+    assert.ok(vehicle.speed < 15, `speed ${vehicle.speed}`);
+    // A trail drawn from GeoJSON or replayed from GPX has no spike.
+    const geo: Json = await (
+      await contractFetch(`${h.url}/vehicles/j/history?format=geojson`)
+    ).json();
+    assert.equal(geo.features[0].geometry.coordinates.length, 3);
+    const gpx = await (await contractFetch(`${h.url}/vehicles/j/history?format=gpx`)).text();
+    assert.equal(gpx.match(/<trkpt /g)?.length, 3);
+  });
+
   test('a duplicate fix is stored once and counted as a duplicate', async () => {
     await h.publish(fixAt('d', 0, 0));
     await h.publish(fixAt('d', 0, 0));

@@ -20,6 +20,12 @@ export const THRESHOLDS = {
   speedTauS: 2,
   /** Beyond this (324 km/h) a jump between fixes is a GPS glitch, not a speed. */
   maxPlausibleSpeed: 90,
+  /**
+   * A fix farther from the live position than maxPlausibleSpeed × Δt plus this is a jump (a
+   * glitch): it stays out of the live state. The margin absorbs GPS noise at high fix rates
+   * (two fixes 0.1 s apart may differ by tens of metres of noise alone).
+   */
+  jumpMarginM: 50,
   /** After a gap this long the previous speed says nothing about the current one. */
   speedResetAfterMs: 5 * 60_000,
 } as const;
@@ -46,14 +52,23 @@ export interface VehicleState {
    * clears it. Then the public status is `offline` whatever `status` says.
    */
   offline: boolean;
+  /**
+   * The last fix rejected as a jump. A next fix consistent with it (and not with the live
+   * position) means the vehicle really is there (a device moved to another truck, a ferry
+   * crossing without coverage): the live state follows instead of rejecting every fix forever.
+   */
+  jumpCandidate?: { lat: number; lng: number; time: Date } | null;
 }
 
 export type Advance =
-  { kind: 'first' | 'advanced'; state: VehicleState } | { kind: 'stale'; state: VehicleState };
+  | { kind: 'first' | 'advanced'; state: VehicleState }
+  | { kind: 'stale' | 'jump'; state: VehicleState };
 
 /**
  * Folds one fix into a vehicle's state. Fixes not newer than the current one (duplicates,
  * out-of-order arrivals) are `stale`: history keeps them, the live state only notes the contact.
+ * A fix implying an impossible move (`jump`, e.g. 2 km in 1 s) is kept in history, flagged, and
+ * likewise moves neither the live position nor the heading.
  */
 export function advance(
   previous: VehicleState | undefined,
@@ -85,9 +100,25 @@ export function advance(
   const dtMs = fix.time.getTime() - previous.time.getTime();
   if (dtMs <= 0) return { kind: 'stale', state: { ...previous, lastSeen, offline: false } };
 
-  const { distance, bearing } = inverse(previous, fix);
-  const measured = fix.speed ?? distance / (dtMs / 1000);
-  const speed = smoothSpeed(previous.speed, measured, dtMs);
+  let from: Pick<VehicleState, 'lat' | 'lng' | 'time'> = previous;
+  let { distance, bearing } = inverse(previous, fix);
+  if (isJump(distance, dtMs)) {
+    const candidate = previous.jumpCandidate;
+    const confirms =
+      candidate &&
+      fix.time > candidate.time &&
+      !isJump(inverse(candidate, fix).distance, fix.time.getTime() - candidate.time.getTime());
+    if (!confirms) {
+      const jumpCandidate = { lat: fix.lat, lng: fix.lng, time: fix.time };
+      return { kind: 'jump', state: { ...previous, lastSeen, offline: false, jumpCandidate } };
+    }
+    // Two consistent fixes far away: the vehicle is there. Continue from the first of them.
+    from = candidate;
+    ({ distance, bearing } = inverse(candidate, fix));
+  }
+  const fromDtMs = fix.time.getTime() - from.time.getTime();
+  const measured = fix.speed ?? distance / (fromDtMs / 1000);
+  const speed = smoothSpeed(previous.speed, measured, fromDtMs);
   const heading =
     fix.heading ??
     (distance >= THRESHOLDS.headingMinDistance && !Number.isNaN(bearing)
@@ -116,8 +147,14 @@ export function advance(
       stationarySince,
       lastSeen,
       offline: false,
+      jumpCandidate: null,
     },
   };
+}
+
+/** Farther than the fastest plausible vehicle could go in dtMs, beyond GPS noise. */
+function isJump(distance: number, dtMs: number): boolean {
+  return distance - THRESHOLDS.jumpMarginM > THRESHOLDS.maxPlausibleSpeed * (dtMs / 1000);
 }
 
 function smoothSpeed(previous: number, measured: number, dtMs: number): number {

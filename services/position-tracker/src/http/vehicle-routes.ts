@@ -53,21 +53,24 @@ export function vehicleRoutes({
     const { id, name } = ctx.state.vehicle as VehicleState;
     const { format, ...query } = historyQuery(ctx.state.query ?? {});
     const records = await store.history(id, query);
+    // A trail or a replayable track has no use for glitch jumps; the points list keeps them, flagged.
+    const track = () => records.filter((record) => !record.flags?.includes('jump'));
     if (format === 'gpx') {
       ctx.type = 'application/gpx+xml';
       ctx.attachment(`${id}.gpx`);
-      ctx.body = toGpx(id, name, records);
+      ctx.body = toGpx(id, name, track());
     } else if (format === 'geojson') {
       ctx.type = 'application/geo+json';
-      ctx.body = toGeoJson(id, name, records);
+      ctx.body = toGeoJson(id, name, track());
     } else {
-      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy }) => ({
+      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy, flags }) => ({
         lat,
         lng,
         time,
         speed,
         heading,
         accuracy,
+        ...(flags?.length ? { flags } : {}),
       }));
     }
   });

@@ -129,10 +129,10 @@ export class Ingestor {
         receivedAt,
       );
       next.set(fix.vehicle, step.state);
-      if (step.kind !== 'stale') advanced.push(step.state);
-      const computed =
-        step.kind === 'stale' ? {} : { speed: step.state.speed, heading: step.state.heading };
-      return { ...fix, ...computed, receivedAt };
+      if (step.kind === 'jump') return { ...fix, receivedAt, flags: ['jump'] };
+      if (step.kind === 'stale') return { ...fix, receivedAt };
+      advanced.push(step.state);
+      return { ...fix, speed: step.state.speed, heading: step.state.heading, receivedAt };
     });
 
     const fresh = await this.#retry(() => store.insertPositions(records));
