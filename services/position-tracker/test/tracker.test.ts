@@ -219,3 +219,51 @@ describe('position-tracker (in-process broker, memory store)', () => {
     );
   });
 });
+
+describe('offline/online transitions: one source for the stream and for subscribers (alerts)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ env: { OFFLINE_AFTER: '1s' } });
+  });
+  after(() => h.stop());
+
+  test('a subscriber of RunningTracker.transitions sees what the stream sends as status events, in order', async () => {
+    const seen: string[] = [];
+    const unsubscribe = h.tracker.transitions.subscribe(({ kind, state, previousStatus }) =>
+      seen.push(`${state.id} ${kind} (was ${previousStatus})`),
+    );
+    const stream = await readSse(`${h.url}/stream`);
+    try {
+      await h.publish({ ...fixAt('t', 0, 0), time: new Date() });
+      await eventually(() => seen.length === 1, 10_000);
+      await h.publish({ ...fixAt('t', 0, 10), time: new Date(), speed: 10 });
+      await eventually(() => seen.length === 3, 10_000); // back online, then offline again
+      assert.deepEqual(seen, [
+        't offline (was idle)',
+        't online (was offline)',
+        't offline (was moving)',
+      ]);
+      const statuses = await stream.until(
+        (events) => events.filter((e) => e.event === 'status').length === 3,
+      );
+      const status = statuses.filter((e) => e.event === 'status');
+      for (const event of status) assertStreamEvent(event);
+      assert.deepEqual(
+        status.map((e) => {
+          const data = JSON.parse(e.data) as { status: string; previousStatus: string };
+          return `${data.status} (was ${data.previousStatus})`;
+        }),
+        ['offline (was idle)', 'moving (was offline)', 'offline (was moving)'],
+      );
+      const ids = status.map((e) => Number(e.id));
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        ids,
+        'sequenced in order',
+      );
+    } finally {
+      stream.close();
+      unsubscribe();
+    }
+  });
+});

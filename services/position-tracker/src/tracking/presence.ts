@@ -44,9 +44,9 @@ export interface PresenceWatchOptions {
 
 /**
  * Decides "offline" by a timer, so it is pushed when it happens rather than derived when someone
- * reads /vehicles: a dead vehicle turns grey on every open map, and a reload shows it so. A scan
- * of the hot map each check costs ~1 µs per vehicle (10,000 vehicles: ~10 ms per second at most,
- * usually far less), cheaper than a timer per vehicle re-armed on every fix.
+ * reads /vehicles: a dead vehicle turns grey on every open map, and a reload shows it so. One
+ * scan of the hot map per check (bench/presence.ts: under 1 ms for 10,000 vehicles on the loaded
+ * 2-core build machine) is cheaper than a timer per vehicle re-armed on every fix.
  */
 export class PresenceWatch {
   #timer: NodeJS.Timeout | undefined;
