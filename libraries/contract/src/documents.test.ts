@@ -5,7 +5,7 @@ import { loadApiContract } from '@fleetman/service-kit';
 import { parse } from 'yaml';
 import { encodePosition, parsePositionMessage } from './position-message.js';
 import { DEVICE_STATUSES } from './device.js';
-import { HISTORY_FORMATS, VEHICLE_STATUSES } from './vehicle.js';
+import { HISTORY_FORMATS, POSITION_FLAGS, VEHICLE_STATUSES } from './vehicle.js';
 
 // The TypeScript side of the contract and its documents must say the same thing.
 const document = (name: string) =>
@@ -22,6 +22,7 @@ const contract = loadApiContract();
 describe('contract documents', () => {
   it('list the statuses and history formats the types list', () => {
     assert.deepEqual(openapi.components.schemas.VehicleStatus?.enum, [...VEHICLE_STATUSES]);
+    assert.deepEqual(openapi.components.schemas.PositionFlag?.enum, [...POSITION_FLAGS]);
     const format = openapi.paths['/vehicles/{id}/history']?.get?.parameters?.find(
       (p) => p.name === 'format',
     );

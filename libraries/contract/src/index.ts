@@ -13,10 +13,12 @@ export {
 } from './position-message.js';
 export {
   HISTORY_FORMATS,
+  POSITION_FLAGS,
   VEHICLE_STATUSES,
   type ApiErrorBody,
   type HistoryFormat,
   type HistoryPoint,
+  type PositionFlag,
   type VehicleStatus,
   type VehicleView,
 } from './vehicle.js';
@@ -24,6 +26,7 @@ export {
   STREAM_EVENTS,
   type PositionEventData,
   type SnapshotEndData,
+  type StatusEventData,
   type StreamEventName,
 } from './stream-events.js';
 export {

@@ -5,7 +5,7 @@
 
 /**
  * `moving` at ≥ 1 m/s (smoothed); `idle` below; `parked` after 5 min below; `offline` when
- * nothing was received for 2 min.
+ * nothing was received for the tracker's OFFLINE_AFTER (default 2 min), set by its timer.
  */
 export const VEHICLE_STATUSES = ['moving', 'idle', 'parked', 'offline'] as const;
 export type VehicleStatus = (typeof VEHICLE_STATUSES)[number];
@@ -29,6 +29,13 @@ export interface VehicleView {
   lastSeen: string;
 }
 
+/**
+ * What the tracker noticed about a stored fix. `jump`: it implied an impossible move from the
+ * live position (e.g. 2 km in 1 s), so it moved neither the live position nor the heading.
+ */
+export const POSITION_FLAGS = ['jump'] as const;
+export type PositionFlag = (typeof POSITION_FLAGS)[number];
+
 /** One stored fix, `GET /vehicles/{id}/history` (format json), oldest first. */
 export interface HistoryPoint {
   lat: number;
@@ -39,6 +46,8 @@ export interface HistoryPoint {
   heading?: number;
   /** Metres, as the device reported it. */
   accuracy?: number;
+  /** Present only when there is something to say (`['jump']`). */
+  flags?: PositionFlag[];
 }
 
 export const HISTORY_FORMATS = ['json', 'geojson', 'gpx'] as const;

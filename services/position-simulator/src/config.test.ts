@@ -14,6 +14,7 @@ describe('simulatorConfigSchema', () => {
     assert.equal(config.TRACKS_DIR, SHIPPED_TRACKS_DIR);
     assert.equal(config.VEHICLES, undefined);
     assert.equal(config.SPEEDUP, 1);
+    assert.equal(config.SPEEDUP_FOR, 3_600_000);
     assert.equal(config.FIX_INTERVAL_MS, 5000);
     assert.equal(config.NOISE_M, 3);
     assert.equal(
@@ -53,6 +54,7 @@ describe('simulatorConfigSchema', () => {
     [{ VEHICLES: '2.5' }, /^VEHICLES: /],
     [{ SPEEDUP: '0' }, /^SPEEDUP: must be a number between 0.1 and 1000/],
     [{ FIX_INTERVAL_MS: '10' }, /^FIX_INTERVAL_MS: /],
+    [{ SPEEDUP_FOR: 'forever' }, /^SPEEDUP_FOR: /],
     [{ STOP_PROBABILITY: '1.5' }, /^STOP_PROBABILITY: must be a number between 0 and 1/],
     [{ NOISE_M: '-1' }, /^NOISE_M: /],
     [{ SEED: '-3' }, /^SEED: /],

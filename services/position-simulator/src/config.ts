@@ -21,6 +21,8 @@ export const simulatorConfigSchema = {
   TRACKS_DIR: env.string({ default: SHIPPED_TRACKS_DIR }),
   VEHICLES: optionalFleetSize,
   SPEEDUP: env.number({ default: 1, min: 0.1, max: 1000 }),
+  /** How long (real time) SPEEDUP > 1 fast-forwards before the simulated clock reaches now. */
+  SPEEDUP_FOR: env.duration({ default: '1h', min: 1_000, max: 30 * 86_400_000 }),
   FIX_INTERVAL_MS: env.int({ default: 5000, min: 100, max: 3_600_000 }),
   SEED: env.int({ default: 1, min: 0, max: 4_294_967_295 }),
   NOISE_M: env.number({ default: 3, min: 0, max: 1000 }),

@@ -52,12 +52,14 @@ export async function startSimulator({
   const tracks = await loadTracks(config.TRACKS_DIR);
   const routes = tracks.map((track) => new Route(track.name, track.points));
   const startedAt = Date.now();
+  // SPEEDUP > 1 starts in the past (fix times are simulated time and never ahead of now).
+  const clock = SimClock.fastForward(config.SPEEDUP, startedAt, config.SPEEDUP_FOR);
   const simulation = new FleetSimulation({
     routes,
     vehicles: config.VEHICLES ?? routes.length,
     fixIntervalMs: config.FIX_INTERVAL_MS,
     seed: config.SEED,
-    start: new Date(startedAt),
+    start: new Date(clock.simulatedAt(startedAt)),
     realism: {
       noiseM: config.NOISE_M,
       stopProbability: config.STOP_PROBABILITY,
@@ -81,7 +83,7 @@ export async function startSimulator({
   const loop = new ReplayLoop(
     {
       simulation,
-      clock: new SimClock(config.SPEEDUP, startedAt),
+      clock,
       publish: publisher.publish,
       concurrency: config.PUBLISH_CONCURRENCY,
       logger,
@@ -108,6 +110,7 @@ export async function startSimulator({
       vehicles: simulation.size,
       fixIntervalMs: config.FIX_INTERVAL_MS,
       speedup: config.SPEEDUP,
+      simulatedStart: simulation.clock.toISOString(),
       seed: config.SEED,
     },
     'simulator listening',

@@ -119,28 +119,45 @@ describe('position-simulator with the in-process broker', () => {
 });
 
 describe('position-simulator settings', () => {
-  it('SPEEDUP fast-forwards: each vehicle reports ten times as often, stamped in real time', async () => {
+  it('SPEEDUP fast-forwards on the simulated clock: true speeds and fix intervals, never ahead of now', async () => {
     const broker = createBroker({ protocol: 'amqp-1.0', logger });
-    const gaps: number[][] = [];
+    const runs: Array<{ gaps: number[]; speeds: number[]; firstAgoMs: number }> = [];
     for (const speedup of ['1', '10']) {
+      const startedAt = Date.now();
       const { simulator, queue } = await start(broker, {
         VEHICLES: '2',
         FIX_INTERVAL_MS: '500',
         SPEEDUP: speedup,
+        SPEEDUP_FOR: '10s',
       });
       const { messages } = collect(broker, queue);
+      // fixesOf fails on any message the tracker would reject (a speed over 150 m/s, a future time).
       const ofFirst = () =>
         fixesOf(messages).flatMap((p) => (p.ok && p.fix.vehicle === 'vehicle-0001' ? [p.fix] : []));
-      await until(() => ofFirst().length >= 4);
+      await until(() => ofFirst().length >= 20);
       await simulator.stop();
-      // Stamps come from the simulated clock mapped to real time, not from when a send happened.
-      const times = ofFirst().map((fix) => fix.time.getTime());
-      gaps.push(times.slice(1).map((time, i) => time - times[i]!));
+      const fixes = ofFirst();
+      const times = fixes.map((fix) => fix.time.getTime());
+      assert.ok(
+        times.every((time) => time <= Date.now()),
+        `${speedup}×: never dated in the future`,
+      );
+      runs.push({
+        gaps: times.slice(1).map((time, i) => time - times[i]!),
+        speeds: fixes.map((fix) => fix.speed ?? 0),
+        firstAgoMs: startedAt - times[0]!,
+      });
     }
     await broker.close();
-    // One fix every 500 simulated ms: 500 real ms apart at 1×, 50 at 10× (± rounding).
-    for (const gap of gaps[0]!) assert.ok(Math.abs(gap - 500) <= 1, `1×: ${gaps[0]}`);
-    for (const gap of gaps[1]!) assert.ok(Math.abs(gap - 50) <= 1, `10×: ${gaps[1]}`);
+    const [real, fast] = runs as [(typeof runs)[0], (typeof runs)[0]];
+    // One fix every 500 simulated ms in both: the stamps are simulated time.
+    for (const gap of [...real.gaps, ...fast.gaps]) assert.equal(gap, 500);
+    // The same fleet (same seed) from the same point of its tracks: the same speeds.
+    assert.deepEqual(fast.speeds, real.speeds);
+    assert.ok(Math.max(...fast.speeds) < 30, `speeds ${fast.speeds}`);
+    // 10× for 10 s: the simulation started 90 s in the past.
+    assert.ok(Math.abs(fast.firstAgoMs - 90_000) < 5_000, `started ${fast.firstAgoMs} ms ago`);
+    assert.ok(real.firstAgoMs < 5_000, `1×: started ${real.firstAgoMs} ms ago`);
   });
 
   it('refuses to start on a malformed track, naming the file', async () => {

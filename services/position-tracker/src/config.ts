@@ -16,5 +16,7 @@ export const trackerConfigSchema = {
   BATCH_MAX_WAIT: env.duration({ default: '20ms', min: 0, max: 10_000 }),
   /** How often changed latest states are saved (off the acknowledgement path). */
   STATE_CHECKPOINT: env.duration({ default: '5s', min: 100, max: 600_000 }),
+  /** No contact for this long → offline, pushed on the stream by a timer (not derived on read). */
+  OFFLINE_AFTER: env.duration({ default: '2m', min: 500, max: 86_400_000 }),
   STREAM_BUFFER: env.int({ default: 10_000, min: 100, max: 1_000_000 }),
 };

@@ -11,13 +11,16 @@ import {
   type Registry,
   type RunningServer,
 } from '@fleetman/service-kit';
+import { STREAM_EVENTS } from '@fleetman/contract';
 import type Koa from 'koa';
 import type { trackerConfigSchema } from './config.js';
 import type { PositionStore } from './data/position-store.js';
 import { vehicleRoutes } from './http/vehicle-routes.js';
+import { toView } from './domain/vehicle-state.js';
 import { LiveFeed } from './live/live-feed.js';
 import { positionHandler } from './messaging/position-handler.js';
 import { Ingestor } from './tracking/ingestor.js';
+import { PresenceWatch, StatusTransitions } from './tracking/presence.js';
 import { createTrackerMetrics } from './tracking/tracker-metrics.js';
 
 import { MemoryStore } from './data/memory-store.js';
@@ -46,6 +49,11 @@ export interface RunningTracker {
   server: RunningServer;
   ingestor: Ingestor;
   feed: LiveFeed;
+  /**
+   * Offline/online transitions, the one source for anything that reacts to them: the stream's
+   * `status` events subscribe here, and so should alerts.
+   */
+  transitions: StatusTransitions;
   /** Graceful stop in dependency order: consumer → pending writes → HTTP → store. */
   stop(): Promise<void>;
 }
@@ -78,6 +86,11 @@ export async function startTracker({
   heartbeatMs,
 }: TrackerDeps): Promise<RunningTracker> {
   const feed = new LiveFeed(config.STREAM_BUFFER);
+  const transitions = new StatusTransitions();
+  // Each transition is a sequenced `status` event, resumable like positions.
+  transitions.subscribe(({ state, previousStatus }) =>
+    feed.publish(STREAM_EVENTS.status, { ...toView(state), previousStatus }),
+  );
   // The gauge reads the map only when scraped, after `ingestor` exists.
   const metrics = createTrackerMetrics(registry, () => ingestor.vehicles.size);
   const ingestor = new Ingestor({
@@ -88,6 +101,13 @@ export async function startTracker({
     batchSize: config.BATCH_SIZE,
     checkpointMs: config.STATE_CHECKPOINT,
     maxWaitMs: config.BATCH_MAX_WAIT,
+    transitions,
+  });
+  const presence = new PresenceWatch({
+    vehicles: ingestor.vehicles,
+    offlineAfterMs: config.OFFLINE_AFTER,
+    transitions,
+    onChange: (id) => ingestor.markChanged(id),
   });
   const sseClients = new Gauge({
     name: 'sse_clients',
@@ -130,6 +150,8 @@ export async function startTracker({
 
   await untilDone(() => store.init(), logger, 'store');
   await ingestor.load();
+  // From the loaded states on: a vehicle silent since before a restart goes offline at once.
+  presence.start();
   storeReady = true;
   await broker.connect();
   subscription = await broker.consume(
@@ -151,9 +173,11 @@ export async function startTracker({
     server,
     ingestor,
     feed,
+    transitions,
     async stop() {
       stopping = true;
       clearInterval(sweeper);
+      presence.stop();
       // Together: a batch stuck on a dead database must be released for the cancel to finish.
       await Promise.all([subscription?.cancel(), ingestor.stop()]);
       await server.close(2_000);

@@ -81,6 +81,33 @@ for (const spec of brokers) {
       );
     });
 
+    test('a glitch jump is stored flagged in the database and served flagged, the live state skips it', async () => {
+      await h.publish(fixAt('glitch', 0, 0));
+      await h.publish(fixAt('glitch', 1, 10));
+      await h.publish({ ...fixAt('glitch', 2, 2_020), speed: 10 }); // 2 km in 1 s
+      await h.publish(fixAt('glitch', 3, 30));
+      await eventually(async () => (await stored('glitch')) === 4, 20_000);
+      const records = await store.history('glitch', { limit: 10 });
+      assert.deepEqual(
+        records.map((r) => r.flags ?? []),
+        [[], [], ['jump'], []],
+      );
+      const history = (await (await fetch(`${h.url}/vehicles/glitch/history`)).json()) as Array<{
+        flags?: string[];
+      }>;
+      assert.deepEqual(history[2]?.flags, ['jump']);
+      // The live state follows the last good fix (eventually: it is set once the write is confirmed).
+      await eventually(async () => {
+        const vehicle = (await (await fetch(`${h.url}/vehicles/glitch`)).json()) as {
+          lat: number;
+          time: string;
+        };
+        return vehicle.time === fixAt('glitch', 3, 30).time.toISOString();
+      }, 20_000);
+      const vehicle = (await (await fetch(`${h.url}/vehicles/glitch`)).json()) as { lat: number };
+      assert.equal(vehicle.lat, fixAt('glitch', 3, 30).lat, 'not moved by the glitch');
+    });
+
     test('a fleet of 200 vehicles: every batch updates the latest states of many vehicles', async () => {
       // Regression: FerretDB hangs on one update command of ~90+ upserts of existing documents.
       for (let round = 0; round < 3; round++) {

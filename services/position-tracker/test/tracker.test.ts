@@ -123,6 +123,32 @@ describe('position-tracker (in-process broker, memory store)', () => {
     await sub.cancel();
   });
 
+  test('a glitch jump stays out of the live position, and is in history flagged as a jump', async () => {
+    await h.publish(fixAt('j', 0, 0));
+    await h.publish(fixAt('j', 1, 10));
+    await h.publish({ ...fixAt('j', 2, 2_020), speed: 10 }); // 2 km in 1 s
+    await h.publish(fixAt('j', 3, 30));
+    const history = await eventually(async () => {
+      const { body } = await getJson(`${h.url}/vehicles/j/history`);
+      return body.length === 4 && body;
+    });
+    assert.deepEqual(
+      history.map((p: { flags?: string[] }) => p.flags ?? []),
+      [[], [], ['jump'], []],
+    );
+    const { body: vehicle } = await getJson(`${h.url}/vehicles/j`);
+    assert.equal(vehicle.lat, fixAt('j', 3, 30).lat, 'the live position skipped the glitch');
+    assert.equal(vehicle.heading, 0, 'heading not turned');
+    assert.ok(vehicle.speed < 15, `speed ${vehicle.speed}`);
+    // A trail drawn from GeoJSON or replayed from GPX has no spike.
+    const geo: Json = await (
+      await contractFetch(`${h.url}/vehicles/j/history?format=geojson`)
+    ).json();
+    assert.equal(geo.features[0].geometry.coordinates.length, 3);
+    const gpx = await (await contractFetch(`${h.url}/vehicles/j/history?format=gpx`)).text();
+    assert.equal(gpx.match(/<trkpt /g)?.length, 3);
+  });
+
   test('a duplicate fix is stored once and counted as a duplicate', async () => {
     await h.publish(fixAt('d', 0, 0));
     await h.publish(fixAt('d', 0, 0));
@@ -191,5 +217,53 @@ describe('position-tracker (in-process broker, memory store)', () => {
       /http_requests_total\{method="GET",route="\/vehicles\/:id",status="404"\}/,
       'route templates, not raw paths',
     );
+  });
+});
+
+describe('offline/online transitions: one source for the stream and for subscribers (alerts)', () => {
+  let h: Harness;
+  before(async () => {
+    h = await startHarness({ env: { OFFLINE_AFTER: '1s' } });
+  });
+  after(() => h.stop());
+
+  test('a subscriber of RunningTracker.transitions sees what the stream sends as status events, in order', async () => {
+    const seen: string[] = [];
+    const unsubscribe = h.tracker.transitions.subscribe(({ kind, state, previousStatus }) =>
+      seen.push(`${state.id} ${kind} (was ${previousStatus})`),
+    );
+    const stream = await readSse(`${h.url}/stream`);
+    try {
+      await h.publish({ ...fixAt('t', 0, 0), time: new Date() });
+      await eventually(() => seen.length === 1, 10_000);
+      await h.publish({ ...fixAt('t', 0, 10), time: new Date(), speed: 10 });
+      await eventually(() => seen.length === 3, 10_000); // back online, then offline again
+      assert.deepEqual(seen, [
+        't offline (was idle)',
+        't online (was offline)',
+        't offline (was moving)',
+      ]);
+      const statuses = await stream.until(
+        (events) => events.filter((e) => e.event === 'status').length === 3,
+      );
+      const status = statuses.filter((e) => e.event === 'status');
+      for (const event of status) assertStreamEvent(event);
+      assert.deepEqual(
+        status.map((e) => {
+          const data = JSON.parse(e.data) as { status: string; previousStatus: string };
+          return `${data.status} (was ${data.previousStatus})`;
+        }),
+        ['offline (was idle)', 'moving (was offline)', 'offline (was moving)'],
+      );
+      const ids = status.map((e) => Number(e.id));
+      assert.deepEqual(
+        [...ids].sort((a, b) => a - b),
+        ids,
+        'sequenced in order',
+      );
+    } finally {
+      stream.close();
+      unsubscribe();
+    }
   });
 });

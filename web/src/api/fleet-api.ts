@@ -56,12 +56,17 @@ export class FleetApi {
   async history(id: string, range: HistoryRange, signal?: AbortSignal): Promise<HistoryPoint[]> {
     const body = await getJson(this.historyUrl(id, range), signal);
     if (!Array.isArray(body)) throw new ApiError(200, 'format', 'History is not a list');
-    return body
-      .filter(
-        (p): p is HistoryPoint =>
-          typeof p?.lat === 'number' && typeof p?.lng === 'number' && typeof p?.time === 'string',
-      )
-      .map((p) => ({ ...p, speed: p.speed ?? 0, heading: p.heading ?? 0 }));
+    return (
+      body
+        .filter(
+          (p): p is HistoryPoint =>
+            typeof p?.lat === 'number' && typeof p?.lng === 'number' && typeof p?.time === 'string',
+        )
+        // A glitch jump (kept in history, flagged by the tracker) would draw a spike and add
+        // kilometres to a trip: the map never uses it.
+        .filter((p) => !(Array.isArray(p.flags) && p.flags.includes('jump')))
+        .map((p) => ({ ...p, speed: p.speed ?? 0, heading: p.heading ?? 0 }))
+    );
   }
 
   /** The range as a GPX file; a 4xx/5xx answer throws its message instead of being saved. */

@@ -65,10 +65,21 @@ export class FleetMap extends LitElement {
   private readonly trailTask = new Task(this, {
     task: async ([id], { signal }) => ({
       id,
-      points: id ? await this.history.value!.trail(id, signal) : [],
+      points: id ? await this.history.value!.trail(id, signal, this.trailEnd(id)) : [],
     }),
     args: () => [this.view.ready ? this.view.store.value.selectedId : undefined] as const,
   });
+
+  /**
+   * The trail ends at the vehicle's own newest fix, not at the wall clock: a vehicle silent for
+   * hours still shows where it came from, and so does a fleet fast-forwarded by the simulator
+   * (SPEEDUP > 1), whose fix times run behind the wall clock until they catch up.
+   */
+  private trailEnd(id: string): number {
+    const time = this.live.ready ? this.live.store.vehicles.get(id)?.time : undefined;
+    const ms = time ? Date.parse(time) : NaN;
+    return Number.isFinite(ms) ? Math.min(ms, Date.now()) : Date.now();
+  }
 
   static override styles = [
     unsafeCSS(leafletCss),

@@ -18,9 +18,9 @@ class ScriptedEventSource extends EventTarget {
     this.closed = true;
     this.readyState = 2;
   }
-  emitPosition(id: string, data: unknown) {
+  emitPosition(id: string, data: unknown, type = 'position') {
     this.dispatchEvent(
-      new MessageEvent('position', {
+      new MessageEvent(type, {
         data: typeof data === 'string' ? data : JSON.stringify(data),
         lastEventId: id,
       }),
@@ -106,6 +106,24 @@ test('coalesces several fixes of one vehicle into one update per frame', () => {
   assert.equal(h.controller.vehicles.size, 2);
   assert.equal(h.controller.lastEventId, '3');
   assert.equal(h.controller.state, 'live');
+});
+
+test('a status event (the tracker saw the vehicle go offline) updates the vehicle in place', () => {
+  const h = harness();
+  const source = h.sources[0]!;
+  source.dispatchEvent(new Event('open'));
+  source.emitPosition('1', { ...fix('a', 1), status: 'moving' });
+  h.runFrames();
+  source.emitPosition(
+    '2',
+    { ...fix('a', 1), status: 'offline', previousStatus: 'moving' },
+    'status',
+  );
+  h.runFrames();
+  assert.equal(h.controller.vehicles.get('a')?.status, 'offline');
+  assert.equal(h.controller.vehicles.get('a')?.lat, 1, 'it did not move');
+  assert.equal(h.controller.lastEventId, '2', 'resumes after the status event');
+  assert.equal(h.updates.at(-1)?.changed[0]?.status, 'offline');
 });
 
 test('draws nothing while hidden, then catches up with a snap when visible again', () => {

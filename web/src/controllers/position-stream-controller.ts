@@ -103,6 +103,8 @@ export class PositionStreamController implements ReactiveController {
       this.setState('live');
     });
     source.addEventListener('position', (event) => this.onPosition(event as MessageEvent<string>));
+    // `status` (went offline, came back) carries the whole state like a position: applied alike.
+    source.addEventListener('status', (event) => this.onPosition(event as MessageEvent<string>));
     source.addEventListener('error', () => {
       if (source.readyState === 2 /* CLOSED */) this.scheduleReopen(source);
       this.setState('reconnecting');

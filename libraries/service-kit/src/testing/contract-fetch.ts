@@ -32,6 +32,7 @@ export async function contractFetch(url: string, init?: RequestInit): Promise<Re
 
 const EVENT_SCHEMAS: Record<string, string> = {
   position: 'PositionEventData',
+  status: 'StatusEventData',
   'snapshot-end': 'SnapshotEndData',
 };
 

@@ -12,12 +12,14 @@ import type { StreamMetrics } from './stream-metrics.js';
 
 /**
  * The fan-out between the one upstream tracker stream and every browser: keeps the resume
- * window (ring) and the latest position of each vehicle (the snapshot for new clients), and
+ * window (ring) and the latest state of each vehicle (the snapshot for new clients), and
  * writes each event's frame, built once, into every client's bounded buffer.
  *
  * It speaks the tracker's protocol both ways: `position` events carry the sequence as id; a
  * snapshot is id-less `position` events closed by a `snapshot-end` event whose id is the
- * sequence the snapshot reflects, so a client can resume from it.
+ * sequence the snapshot reflects, so a client can resume from it. A `status` event (a vehicle
+ * went offline or came back) carries the whole state like a position, so it becomes the
+ * vehicle's snapshot entry too: a reload shows a dead vehicle offline.
  */
 
 export interface StreamEvent extends RingEvent {
@@ -45,12 +47,13 @@ interface Client {
 }
 
 const POSITION = STREAM_EVENTS.position;
+const STATUS = STREAM_EVENTS.status;
 const SNAPSHOT_END = STREAM_EVENTS.snapshotEnd;
 const HEARTBEAT = Buffer.from(formatSseComment('heartbeat'));
 
 export class StreamHub {
   private readonly ring: EventRing<StreamEvent>;
-  /** Latest position frame per vehicle (its sequence number, when it had one, orders the snapshot). */
+  /** Latest position or status frame per vehicle (its sequence number, when it had one, orders the snapshot). */
   private readonly latest = new Map<string, { id: number | undefined; frame: Buffer }>();
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -163,7 +166,7 @@ export class StreamHub {
   }
 
   private remember(parsed: ParsedSseEvent, id: number | undefined, frame: Buffer): void {
-    if (parsed.event !== POSITION) return;
+    if (parsed.event !== POSITION && parsed.event !== STATUS) return;
     const vehicleId = vehicleIdOf(parsed.data);
     if (vehicleId !== undefined) this.latest.set(vehicleId, { id, frame });
   }

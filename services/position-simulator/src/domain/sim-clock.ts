@@ -1,9 +1,9 @@
-import type { SimulatedFix } from './simulation.js';
-
 /**
- * Maps wall-clock time to simulated time: simulated = start + (wall − wallStart) × speedup.
- * SPEEDUP=10 is fast-forward: ten simulated seconds (driving, fix intervals, stops) pass per real
- * second, so fixes come ten times as often and vehicles cover ten times the ground per real second.
+ * Maps wall-clock time to simulated time. Fixes are stamped with simulated time, so speeds, fix
+ * intervals and stop durations between fixes are true at any SPEEDUP. Simulated time never runs
+ * ahead of the wall clock (the tracker rejects fixes more than 5 min in the future), so a
+ * fast-forward starts in the past: `fastForward(10, now, 1h)` starts 9 h ago, runs ten times
+ * faster, reaches the present after one real hour and from then on runs at real time.
  */
 export class SimClock {
   private readonly simStart: number;
@@ -19,26 +19,24 @@ export class SimClock {
     this.simStart = simStartMs;
   }
 
+  /**
+   * A clock that runs `speedup` times faster for `forMs` of real time, starting far enough in
+   * the past to reach the present then. At a speedup of 1 or below it starts now.
+   */
+  static fastForward(speedup: number, wallStartMs: number, forMs: number): SimClock {
+    const lead = speedup > 1 ? (speedup - 1) * forMs : 0;
+    return new SimClock(speedup, wallStartMs, wallStartMs - lead);
+  }
+
   simulatedAt(wallMs: number): number {
-    return this.simStart + (wallMs - this.wallStart) * this.speedup;
+    const fast = this.simStart + (wallMs - this.wallStart) * this.speedup;
+    // Caught up with the present: real time from here on (a clock already ahead stays as is).
+    return this.speedup > 1 && this.simStart <= this.wallStart ? Math.min(fast, wallMs) : fast;
   }
 
   /** Wall-clock time at which simulated time simMs is reached (to sleep until the next fix). */
   wallAt(simMs: number): number {
-    return this.wallStart + (simMs - this.simStart) / this.speedup;
+    const fast = this.wallStart + (simMs - this.simStart) / this.speedup;
+    return this.speedup > 1 && this.simStart <= this.wallStart && simMs > fast ? simMs : fast;
   }
-}
-
-/**
- * A fix as it goes on the wire: stamped with the real time it is sent (so the tracker's freshness
- * and latency checks hold, and future-dated fixes are never produced), with the speed over real
- * time, so speed, time and distance between fixes agree. At SPEEDUP=1 nothing changes.
- */
-export function onWallClock(fix: SimulatedFix, clock: SimClock): SimulatedFix {
-  if (clock.speedup === 1) return fix;
-  return {
-    ...fix,
-    time: new Date(Math.round(clock.wallAt(fix.time.getTime()))),
-    speed: Math.round(fix.speed * clock.speedup * 100) / 100,
-  };
 }

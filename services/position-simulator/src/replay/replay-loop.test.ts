@@ -5,6 +5,8 @@ import { Route } from '../domain/route.js';
 import { SimClock } from '../domain/sim-clock.js';
 import { FleetSimulation, type SimulatedFix } from '../domain/simulation.js';
 import { lShapedTrack } from '../domain/test-routes.js';
+import type { RealismOptions } from '../domain/realism.js';
+import { distanceM, encodePosition, parsePositionMessage } from '@fleetman/contract';
 import { ReplayLoop } from './replay-loop.js';
 
 // Fake timers and a fake Date: the loop sees exactly the time the test moves, so what it sends
@@ -27,19 +29,27 @@ async function advance(ms: number, stepMs = 10): Promise<void> {
 
 const later = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function setup(vehicles: number, intervalMs: number, speedup = 1) {
+/** A fleet on a clock that fast-forwards for an hour (from SPEEDUP − 1 hours ago) at `speedup`. */
+function setup(
+  vehicles: number,
+  intervalMs: number,
+  speedup = 1,
+  realism: Partial<RealismOptions> = {},
+) {
+  const clock = SimClock.fastForward(speedup, START, 3_600_000);
   const options = {
     routes: [new Route('L', lShapedTrack())],
     vehicles,
     fixIntervalMs: intervalMs,
     seed: 3,
-    start: new Date(START),
+    start: new Date(clock.simulatedAt(START)),
+    realism,
   };
   return {
     simulation: new FleetSimulation(options),
     /** The same fleet, to count what was due by a given simulated time. */
     reference: () => new FleetSimulation(options),
-    clock: new SimClock(speedup, START),
+    clock,
   };
 }
 
@@ -47,7 +57,7 @@ describe('ReplayLoop', () => {
   beforeEach(() => mock.timers.enable({ apis: ['setTimeout', 'Date'], now: START }));
   afterEach(() => mock.timers.reset());
 
-  it('publishes the fixes due by now, stamped on the wall clock', async () => {
+  it('publishes the fixes due by now, stamped on the simulated clock, never in the future', async () => {
     const { simulation, reference, clock } = setup(5, 100, 10);
     const sent: SimulatedFix[] = [];
     const loop = new ReplayLoop(
@@ -67,9 +77,71 @@ describe('ReplayLoop', () => {
     assert.ok(sent.length >= dueBy(now - 60), `${sent.length} sent, ${dueBy(now - 60)} due`);
     assert.ok(sent.length > 200);
     assert.ok(
-      sent.every((f) => f.time.getTime() >= START && f.time.getTime() <= now),
+      sent.every((f) => f.time.getTime() >= clock.simulatedAt(START) && f.time.getTime() <= now),
       'never in the future',
     );
+  });
+
+  it('speeds and stop durations are true at any SPEEDUP: 10× sends what 1× sends, ten times as fast', async () => {
+    const run = async (speedup: number, wallMs: number) => {
+      const { simulation, clock } = setup(3, 1000, speedup, {
+        noiseM: 2,
+        stopProbability: 0.005,
+      });
+      const sent: SimulatedFix[] = [];
+      const loop = new ReplayLoop(
+        { simulation, clock, publish: async (fix) => void sent.push(fix), concurrency: 8, logger },
+        1000,
+      );
+      loop.start();
+      await advance(wallMs, 50);
+      const stopping = loop.stop();
+      await advance(100);
+      await stopping;
+      assert.ok(
+        sent.every((fix) => fix.time.getTime() <= Date.now()),
+        `${speedup}×: never dated in the future`,
+      );
+      const simStart = clock.simulatedAt(START);
+      return sent.filter((fix) => fix.time.getTime() - simStart < 590_000);
+    };
+    // Ten simulated minutes each: 1 real minute at 10×, 10 at 1×.
+    const fast = await run(10, 60_000);
+    mock.timers.reset();
+    mock.timers.enable({ apis: ['setTimeout', 'Date'], now: START });
+    const real = await run(1, 600_000);
+
+    assert.ok(real.length > 1500, `${real.length} fixes`);
+    assert.equal(fast.length, real.length);
+    // Same fixes relative to their start: the same speeds, gaps and stops.
+    const relative = (fixes: SimulatedFix[]) => {
+      const t0 = Math.min(...fixes.map((f) => f.time.getTime()));
+      return fixes.map((f) => ({ ...f, time: f.time.getTime() - t0 }));
+    };
+    assert.deepEqual(relative(fast), relative(real));
+    // And they are true: reported speeds agree with distance over fix time, none over-speed.
+    for (const fixes of [fast, real]) {
+      for (const fix of fixes) {
+        const parsed = parsePositionMessage(encodePosition(fix));
+        assert.ok(parsed.ok, parsed.ok ? '' : `rejected: ${parsed.reason} ${parsed.detail}`);
+      }
+      const ofOne = fixes.filter((f) => f.vehicle === fixes[0]!.vehicle);
+      const implied = ofOne
+        .slice(1)
+        .map(
+          (f, i) =>
+            distanceM(ofOne[i]!, f) / ((f.time.getTime() - ofOne[i]!.time.getTime()) / 1000),
+        );
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      const reported = mean(ofOne.map((f) => f.speed));
+      assert.ok(reported > 3 && reported < 25, `mean reported speed ${reported} m/s`);
+      assert.ok(Math.abs(mean(implied) - reported) < 2, `implied ${mean(implied)} vs ${reported}`);
+      assert.ok(Math.max(...ofOne.map((f) => f.speed)) < 30, 'no 200 km/h trucks');
+      assert.ok(
+        ofOne.some((f) => f.speed === 0),
+        'it stopped at least once',
+      );
+    }
   });
 
   it('waits for confirmations instead of buffering when the broker is slow', async () => {
@@ -172,8 +244,14 @@ describe('ReplayLoop when far behind', () => {
       // A frozen wall clock and a simulation that started 1 s (1,000 s simulated) ago: 10,000
       // rounds to catch up. A loop that only awaited microtasks would never let this macrotask run.
       const vehicles = 20;
-      const { simulation } = setup(vehicles, 100);
-      const behind = new SimClock(1000, START - 1000, START);
+      const simulation = new FleetSimulation({
+        routes: [new Route('L', lShapedTrack())],
+        vehicles,
+        fixIntervalMs: 100,
+        seed: 3,
+        start: new Date(START - 1_000_000),
+      });
+      const behind = new SimClock(1000, START - 1000, START - 1_000_000);
       let sent = 0;
       const loop = new ReplayLoop(
         {

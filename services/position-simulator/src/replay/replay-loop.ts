@@ -1,5 +1,5 @@
 import type { Logger } from '@fleetman/service-kit';
-import { onWallClock, type SimClock } from '../domain/sim-clock.js';
+import type { SimClock } from '../domain/sim-clock.js';
 import type { FleetSimulation, SimulatedFix } from '../domain/simulation.js';
 
 export interface ReplayLoopOptions {
@@ -56,10 +56,11 @@ export class ReplayLoop {
     while (this.running) {
       const target = clock.simulatedAt(now());
       const until = Math.min(target, simulation.clock.getTime() + this.maxRoundMs);
-      this.options.onLag?.(Math.max(0, (target - until) / clock.speedup));
+      this.options.onLag?.(Math.max(0, now() - clock.wallAt(until)));
+      // Stamped with simulated time as they are: speeds and durations stay true at any SPEEDUP.
       for (const fix of simulation.advanceTo(until)) {
         if (!this.running) break;
-        await this.send(onWallClock(fix, clock));
+        await this.send(fix);
       }
       if (until < target) {
         // Behind: next round at once, but through the event loop. With a fast broker every await

@@ -20,7 +20,7 @@ export interface MongoStoreOptions {
   logger: Logger;
 }
 
-type VehicleDoc = Omit<VehicleState, 'id'> & { _id: string };
+type VehicleDoc = Omit<VehicleState, 'id' | 'offline'> & { _id: string; offline?: boolean };
 
 /**
  * History in `positions` (unique on vehicle + fix time, which makes redelivered messages harmless)
@@ -132,7 +132,12 @@ export class MongoStore implements PositionStore {
 
   async loadVehicles(): Promise<VehicleState[]> {
     const docs = await this.#vehicles.find({}).toArray();
-    return docs.map(({ _id, ...rest }) => ({ ...rest, id: _id }));
+    // States saved before `offline` existed lack it: the presence timer decides again at start.
+    return docs.map(({ _id, offline, ...rest }) => ({
+      ...rest,
+      offline: offline ?? false,
+      id: _id,
+    }));
   }
 
   async history(vehicle: string, { from, to, limit }: HistoryQuery): Promise<PositionRecord[]> {

@@ -1,12 +1,14 @@
-import type { PositionFix } from '@fleetman/contract';
+import type { PositionFix, PositionFlag } from '@fleetman/contract';
 import type { VehicleState } from '../domain/vehicle-state.js';
 
 /**
  * One stored fix: the message's fields, with `speed`/`heading` the tracker's values at ingest
- * (absent for late fixes), and when it arrived.
+ * (absent for late fixes and jumps), when it arrived, and what the tracker noticed about it.
  */
 export interface PositionRecord extends PositionFix {
   receivedAt: Date;
+  /** Only when there is something (`['jump']`): kept in history, left out of the live state. */
+  flags?: PositionFlag[];
 }
 
 export interface HistoryQuery {

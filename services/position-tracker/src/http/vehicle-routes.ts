@@ -40,41 +40,43 @@ export function vehicleRoutes({
   });
 
   router.get('/vehicles', (ctx) => {
-    const now = Date.now();
     ctx.body = [...vehicles.values()]
-      .map((state) => toView(state, now))
+      .map((state) => toView(state))
       .sort((a, b) => a.id.localeCompare(b.id));
   });
 
   router.get('/vehicles/:id', (ctx) => {
-    ctx.body = toView(ctx.state.vehicle as VehicleState, Date.now());
+    ctx.body = toView(ctx.state.vehicle as VehicleState);
   });
 
   router.get('/vehicles/:id/history', async (ctx) => {
     const { id, name } = ctx.state.vehicle as VehicleState;
     const { format, ...query } = historyQuery(ctx.state.query ?? {});
     const records = await store.history(id, query);
+    // A trail or a replayable track has no use for glitch jumps; the points list keeps them, flagged.
+    const track = () => records.filter((record) => !record.flags?.includes('jump'));
     if (format === 'gpx') {
       ctx.type = 'application/gpx+xml';
       ctx.attachment(`${id}.gpx`);
-      ctx.body = toGpx(id, name, records);
+      ctx.body = toGpx(id, name, track());
     } else if (format === 'geojson') {
       ctx.type = 'application/geo+json';
-      ctx.body = toGeoJson(id, name, records);
+      ctx.body = toGeoJson(id, name, track());
     } else {
-      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy }) => ({
+      ctx.body = records.map(({ lat, lng, time, speed, heading, accuracy, flags }) => ({
         lat,
         lng,
         time,
         speed,
         heading,
         accuracy,
+        ...(flags?.length ? { flags } : {}),
       }));
     }
   });
 
   /**
-   * Live positions. A client resuming with Last-Event-ID gets what it missed from the ring; a new
+   * Live positions and status changes. A client resuming with Last-Event-ID gets what it missed from the ring; a new
    * client, or one whose gap the ring no longer covers, first gets the latest state of every vehicle.
    */
   router.get('/stream', (ctx) => {
@@ -92,12 +94,12 @@ export function vehicleRoutes({
     });
     sseClients.inc();
     if (missed) {
-      for (const event of missed) stream.send(event.seq, STREAM_EVENTS.position, event.data);
+      for (const event of missed) stream.send(event.seq, event.event, event.data);
     } else {
-      const now = Date.now();
       const snapshotId = feed.lastSeq;
+      // Each vehicle's current state, offline included: a reload shows a dead vehicle as such.
       for (const state of vehicles.values())
-        stream.send(undefined, STREAM_EVENTS.position, JSON.stringify(toView(state, now)));
+        stream.send(undefined, STREAM_EVENTS.position, JSON.stringify(toView(state)));
       // The id after the snapshot lets the client resume from here even before a live event arrives.
       stream.send(
         snapshotId,
@@ -106,7 +108,7 @@ export function vehicleRoutes({
       );
     }
     unsubscribe = feed.subscribe((event) => {
-      stream.send(event.seq, STREAM_EVENTS.position, event.data);
+      stream.send(event.seq, event.event, event.data);
     });
   });
 

@@ -6,17 +6,17 @@ test('sequence numbers increase and listeners receive every event', () => {
   const feed = new LiveFeed(4, 100);
   const got: number[] = [];
   const unsubscribe = feed.subscribe((event) => got.push(event.seq));
-  feed.publish({ a: 1 });
-  feed.publish({ a: 2 });
+  feed.publish('position', { a: 1 });
+  feed.publish('position', { a: 2 });
   unsubscribe();
-  feed.publish({ a: 3 });
+  feed.publish('position', { a: 3 });
   assert.deepEqual(got, [100, 101]);
   assert.equal(feed.lastSeq, 102);
 });
 
 test('since() returns exactly what a client missed while the ring still covers it', () => {
   const feed = new LiveFeed(4, 1);
-  for (let i = 1; i <= 6; i++) feed.publish({ i });
+  for (let i = 1; i <= 6; i++) feed.publish('position', { i });
   // Ring holds seqs 3..6.
   assert.deepEqual(
     feed.since(4)?.map((e) => e.seq),
@@ -37,10 +37,10 @@ test('a new process starts above the ids of the previous one', () => {
   mock.timers.enable({ apis: ['Date'], now: Date.parse('2026-03-01T08:00:00Z') });
   try {
     const before = new LiveFeed(10);
-    for (let i = 0; i < 500; i++) before.publish({});
+    for (let i = 0; i < 500; i++) before.publish('position', {});
     mock.timers.tick(1); // the restart, a millisecond later: 1,000 ids above the old base
     const after = new LiveFeed(10);
-    assert.ok(after.publish({}).seq > before.lastSeq);
+    assert.ok(after.publish('position', {}).seq > before.lastSeq);
   } finally {
     mock.timers.reset();
   }

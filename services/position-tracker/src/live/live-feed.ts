@@ -1,5 +1,5 @@
 /**
- * The tracker's live stream: each accepted position gets a sequence number and sits in a bounded
+ * The tracker's live stream: each accepted position (and each status change) gets a sequence number and sits in a bounded
  * ring so a client that reconnects with Last-Event-ID receives what it missed. The sequence starts
  * from a time-derived base (µs since the epoch), so it keeps increasing across restarts without
  * being stored: ids a client saw before a restart stay smaller than the new ones.
@@ -7,6 +7,8 @@
 
 export interface LiveEvent {
   seq: number;
+  /** The SSE event name (`position`, `status`). */
+  event: string;
   /** Serialized once, written to every subscriber as is. */
   data: string;
 }
@@ -32,9 +34,9 @@ export class LiveFeed {
   }
 
   /** The payload goes out with its `seq`, so clients can order and resume without the SSE id. */
-  publish(payload: object): LiveEvent {
+  publish(name: string, payload: object): LiveEvent {
     const seq = this.#next++;
-    const event = { seq, data: JSON.stringify({ ...payload, seq }) };
+    const event = { seq, event: name, data: JSON.stringify({ ...payload, seq }) };
     this.#ring[event.seq % this.capacity] = event;
     this.#count = Math.min(this.#count + 1, this.capacity);
     for (const listener of this.#listeners) listener(event);

@@ -1,8 +1,9 @@
-import type { PositionFix } from '@fleetman/contract';
+import { STREAM_EVENTS, type PositionFix } from '@fleetman/contract';
 import { createBackoff, type Logger } from '@fleetman/service-kit';
 import type { PositionRecord, PositionStore } from '../data/position-store.js';
 import { advance, toView, type VehicleState } from '../domain/vehicle-state.js';
 import type { LiveFeed } from '../live/live-feed.js';
+import type { StatusTransitions } from './presence.js';
 import { StateCheckpoint } from './state-checkpoint.js';
 import type { TrackerMetrics } from './tracker-metrics.js';
 
@@ -23,6 +24,8 @@ export interface IngestorOptions {
   maxWaitMs?: number;
   /** How often changed latest states are saved (they are not on the acknowledgement path). */
   checkpointMs?: number;
+  /** Where "back online" goes when a fix arrives from a vehicle the presence timer marked offline. */
+  transitions?: StatusTransitions;
 }
 
 export class IngestStoppedError extends Error {
@@ -61,6 +64,11 @@ export class Ingestor {
   /** Rebuilds the hot map from the store: GET /vehicles never scans history. */
   async load(): Promise<void> {
     for (const state of await this.options.store.loadVehicles()) this.vehicles.set(state.id, state);
+  }
+
+  /** A state changed outside a batch (the presence timer): save it with the next checkpoint. */
+  markChanged(id: string): void {
+    this.#checkpoint.mark(id);
   }
 
   submit(fix: PositionFix, receivedAt = new Date()): Promise<void> {
@@ -121,20 +129,25 @@ export class Ingestor {
         receivedAt,
       );
       next.set(fix.vehicle, step.state);
-      if (step.kind !== 'stale') advanced.push(step.state);
-      const computed =
-        step.kind === 'stale' ? {} : { speed: step.state.speed, heading: step.state.heading };
-      return { ...fix, ...computed, receivedAt };
+      if (step.kind === 'jump') return { ...fix, receivedAt, flags: ['jump'] };
+      if (step.kind === 'stale') return { ...fix, receivedAt };
+      advanced.push(step.state);
+      return { ...fix, speed: step.state.speed, heading: step.state.heading, receivedAt };
     });
 
     const fresh = await this.#retry(() => store.insertPositions(records));
 
     const now = Date.now();
+    const backOnline: VehicleState[] = [];
     for (const [id, state] of next) {
+      // Read now, after the write: the presence timer may have marked it offline meanwhile.
+      if (this.vehicles.get(id)?.offline) backOnline.push(state);
       this.vehicles.set(id, state);
       this.#checkpoint.mark(id);
     }
-    for (const state of advanced) feed.publish(toView(state, now));
+    for (const state of advanced) feed.publish(STREAM_EVENTS.position, toView(state));
+    for (const state of backOnline)
+      this.options.transitions?.emit({ kind: 'online', state, previousStatus: 'offline' });
     metrics.consumed.inc(batch.length);
     fresh.forEach((isNew, i) => {
       if (!isNew) metrics.duplicates.inc();
