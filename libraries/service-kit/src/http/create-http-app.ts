@@ -4,6 +4,7 @@ import type { Logger } from '../logger.js';
 import { errorHandler } from './error-handler.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import { httpMetrics } from './http-metrics.js';
+import { requireHost } from './malformed-requests.js';
 import { requestContext } from './request-context.js';
 
 export interface HttpAppOptions {
@@ -36,6 +37,7 @@ export function createHttpApp({
   app.use(requestContext({ logger }));
   app.use(httpMetrics({ registry }));
   app.use(errorHandler());
+  app.use(requireHost());
   const health = healthRoutes({ registry, readiness, isStopping });
   app.use(health.routes());
   return app;
