@@ -9,6 +9,7 @@ import {
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
+import { clientAddress } from './client-address/client-address.js';
 import type { GatewayConfig } from './config.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
 import { rateLimit } from './ratelimit/rate-limit.js';
@@ -47,9 +48,8 @@ export function createGatewayApp({
   isStopping,
 }: GatewayAppDeps): Koa {
   const app = createHttpApp({ logger, registry, readiness, isStopping });
-  // ctx.ip is the client as seen by the nearest trusted proxy, not whatever a client claims.
-  app.proxy = config.TRUSTED_PROXY_HOPS > 0;
-  app.maxIpsCount = config.TRUSTED_PROXY_HOPS;
+  // ctx.ip is the client as a trusted proxy saw it, never what a client claims about itself.
+  app.use(clientAddress(config.TRUSTED_PROXIES));
 
   const contract = loadApiContract();
   if (config.WEB_DIR) {

@@ -1,4 +1,5 @@
 import { env, serviceConfigSchema, type ConfigOf } from '@fleetman/service-kit';
+import { trustedProxiesParser } from './client-address/trusted-proxies.js';
 
 /** Every setting of the gateway; README.md documents the same table. */
 export const gatewayConfigSchema = {
@@ -16,8 +17,11 @@ export const gatewayConfigSchema = {
   RATE_LIMIT_RPS: env.number({ default: 20, min: 0.01, max: 1_000_000 }),
   RATE_LIMIT_BURST: env.int({ default: 40, min: 1, max: 1_000_000 }),
   RATE_LIMIT_MAX_CLIENTS: env.int({ default: 100_000, min: 1, max: 10_000_000 }),
-  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted (nginx = 1). */
-  TRUSTED_PROXY_HOPS: env.int({ default: 1, min: 0, max: 10 }),
+  /**
+   * Addresses/CIDRs of the proxies (nginx) whose X-Forwarded-For is believed for the client
+   * address (rate limit, logs). Unset: none, the peer is the client (reached directly).
+   */
+  TRUSTED_PROXIES: trustedProxiesParser(),
   /** Local mode: serve this built web app at / and the API under /api as well. */
   WEB_DIR: env.optionalString(),
   /** Local mode: interactive API docs at /docs/ from the Swagger UI assets in this folder. */

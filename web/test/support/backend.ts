@@ -27,6 +27,8 @@ export function requireWebBuild(): void {
 export interface BackendOptions {
   /** Fleet size (the stack's VEHICLES); default: one vehicle per shipped track (30). */
   vehicles?: number;
+  /** More environment for the stack (its services' settings); ignored by the fake feed. */
+  env?: Record<string, string>;
 }
 
 /** E2E_BACKEND=fake uses the fixture feed; the default is the real stack (`npm start`). */
@@ -56,7 +58,11 @@ interface StackProcess {
   exited: Promise<void>;
 }
 
-function spawnStack(gatewayPort: number, vehicles?: number): Promise<StackProcess> {
+function spawnStack(
+  gatewayPort: number,
+  vehicles?: number,
+  extraEnv: Record<string, string> = {},
+): Promise<StackProcess> {
   const child = spawn(process.execPath, [LOCAL_STACK], {
     cwd: REPO,
     env: {
@@ -66,6 +72,7 @@ function spawnStack(gatewayPort: number, vehicles?: number): Promise<StackProces
       SIMULATOR_PORT: '0',
       LOG_LEVEL: 'warn',
       ...(vehicles ? { VEHICLES: String(vehicles) } : {}),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -94,13 +101,13 @@ function spawnStack(gatewayPort: number, vehicles?: number): Promise<StackProces
   });
 }
 
-async function startStack({ vehicles }: BackendOptions): Promise<Backend> {
+async function startStack({ vehicles, env }: BackendOptions): Promise<Backend> {
   if (!existsSync(LOCAL_STACK)) {
     throw new Error(
       `${LOCAL_STACK} is missing: run \`npm run build\` at the repository root first`,
     );
   }
-  let stack = await spawnStack(0, vehicles);
+  let stack = await spawnStack(0, vehicles, env);
   const port = Number(new URL(stack.url).port);
   const stop = async () => {
     stack.child.kill('SIGTERM');
@@ -111,7 +118,7 @@ async function startStack({ vehicles }: BackendOptions): Promise<Backend> {
     url: stack.url,
     restart: async () => {
       await stop();
-      stack = await spawnStack(port, vehicles);
+      stack = await spawnStack(port, vehicles, env);
     },
     stop,
   };

@@ -26,7 +26,9 @@ export function createHttpApp({
   isStopping = () => false,
 }: HttpAppOptions): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // X-Forwarded-For is not believed from just anyone: a service behind a proxy sets ctx.ip itself
+  // from the proxies it trusts (the gateway's client-address.ts).
+  app.proxy = false;
   app.silent = true;
   app.on('error', (err: unknown, ctx?: Koa.Context) => {
     // Clients that hang up mid-response (a browser leaving the live stream) are not server failures.

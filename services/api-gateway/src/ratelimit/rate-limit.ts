@@ -4,7 +4,7 @@ import type { RateLimiter } from './rate-limiter.js';
 
 /**
  * Koa middleware: one token per request from the client's IP (`ctx.ip`, which honours
- * X-Forwarded-For only from the configured number of trusted proxies), 429 JSON with
+ * X-Forwarded-For only from TRUSTED_PROXIES: client-address.ts), 429 JSON with
  * Retry-After when the bucket is empty.
  */
 export function rateLimit({
