@@ -18,6 +18,7 @@ import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
 import { apiDocs } from './web/api-docs.js';
 import { stripApiPrefix } from './web/api-prefix.js';
+import { securityHeaders, readSecurityHeaders } from './web/security-headers.js';
 import { staticSite } from './web/static-site.js';
 
 export interface GatewayAppDeps {
@@ -47,14 +48,19 @@ export function createGatewayApp({
   readiness,
   isStopping,
 }: GatewayAppDeps): Koa {
-  const app = createHttpApp({ logger, registry, readiness, isStopping });
+  const headers = config.SECURITY_HEADERS_FILE
+    ? [securityHeaders(readSecurityHeaders(config.SECURITY_HEADERS_FILE))]
+    : [];
+  const app = createHttpApp({ logger, registry, readiness, isStopping, first: headers });
   // ctx.ip is the client as a trusted proxy saw it, never what a client claims about itself.
   app.use(clientAddress(config.TRUSTED_PROXIES));
 
   const contract = loadApiContract();
   if (config.WEB_DIR) {
-    app.use(stripApiPrefix('/api'));
+    // The site falls back to index.html after the API said 404; it sees the path as requested
+    // (the prefix strip is undone on the way out), so /api/<unknown> stays a JSON 404.
     app.use(staticSite({ root: config.WEB_DIR, apiPrefixes: API_PREFIXES }));
+    app.use(stripApiPrefix('/api'));
   }
   if (config.API_DOCS_DIR)
     app.use(apiDocs({ assetsDir: config.API_DOCS_DIR, document: contract.document }));

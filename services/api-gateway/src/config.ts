@@ -26,6 +26,8 @@ export const gatewayConfigSchema = {
   WEB_DIR: env.optionalString(),
   /** Local mode: interactive API docs at /docs/ from the Swagger UI assets in this folder. */
   API_DOCS_DIR: env.optionalString(),
+  /** Local mode: send the security headers nginx sends, from its file (web/nginx). */
+  SECURITY_HEADERS_FILE: env.optionalString(),
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;

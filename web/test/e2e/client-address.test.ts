@@ -2,7 +2,8 @@
  * The client address through real nginx (our template) in front of the real gateway: a client
  * that invents an X-Forwarded-For after spending its rate limit still gets 429, because nginx
  * sends the address it saw instead of appending to the client's header, and the gateway believes
- * the header only from its trusted proxy. (The direct case is in the gateway's own suite.)
+ * the header only from its trusted proxy (the direct case is in the gateway's own suite). And
+ * both send the same security headers, read from one file.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,5 +42,25 @@ describe('client address through nginx', { skip: fake && 'needs the real gateway
       } else await response.arrayBuffer();
     }
     assert.deepEqual(statuses, Array(40).fill(429));
+  });
+
+  it('nginx and the local gateway send the same security headers (one list, web/nginx)', async () => {
+    const names = [
+      'content-security-policy',
+      'x-content-type-options',
+      'referrer-policy',
+      'x-frame-options',
+      'permissions-policy',
+    ];
+    for (const path of ['', 'map/v1', 'api/nope']) {
+      const [viaNginx, direct] = await Promise.all(
+        [nginx.url, backend.url].map((base) => fetch(`${base}${path}`)),
+      );
+      for (const name of names) {
+        assert.ok(viaNginx!.headers.get(name), `nginx sends ${name} on /${path}`);
+        assert.equal(direct!.headers.get(name), viaNginx!.headers.get(name), `${name} on /${path}`);
+      }
+      await Promise.all([viaNginx!.arrayBuffer(), direct!.arrayBuffer()]);
+    }
   });
 });

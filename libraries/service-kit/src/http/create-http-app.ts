@@ -1,4 +1,4 @@
-import Koa from 'koa';
+import Koa, { type Middleware } from 'koa';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../logger.js';
 import { errorHandler } from './error-handler.js';
@@ -12,6 +12,8 @@ export interface HttpAppOptions {
   registry: Registry;
   readiness?: ReadinessCheck;
   isStopping?: () => boolean;
+  /** Middleware that must see every answer, health and errors included (security headers). */
+  first?: Middleware[];
 }
 
 /**
@@ -24,6 +26,7 @@ export function createHttpApp({
   registry,
   readiness = () => ({}),
   isStopping = () => false,
+  first = [],
 }: HttpAppOptions): Koa {
   const app = new Koa();
   // X-Forwarded-For is not believed from just anyone: a service behind a proxy sets ctx.ip itself
@@ -36,6 +39,7 @@ export function createHttpApp({
     if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === 'EPIPE') return;
     (ctx?.state.log ?? logger).error({ err, path: ctx?.path }, 'request failed');
   });
+  for (const middleware of first) app.use(middleware);
   app.use(requestContext({ logger }));
   app.use(httpMetrics({ registry }));
   app.use(errorHandler());
