@@ -6,7 +6,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 mkdir -p test-artifacts/logs
-# shellcheck source=use-node.sh
+# shellcheck source=scripts/test/use-node.sh
 source scripts/test/use-node.sh
 failures=()
 passed_total=0

@@ -14,10 +14,15 @@ if [[ ${_have%%.*} -lt ${NODE_VERSION%%.*} ]]; then
     case $(uname -m) in x86_64) _arch=x64 ;; aarch64) _arch=arm64 ;; *) _arch=unknown ;; esac
     _tmp=$(mktemp -d)
     echo "node $_have is older than the supported $NODE_VERSION: installing it into $_dir"
-    (cd "$_tmp" && npm pack --silent "node-linux-$_arch@$NODE_VERSION" >/dev/null) &&
-      mkdir -p "$_dir.partial" && tar xzf "$_tmp"/node-linux-*.tgz -C "$_dir.partial" --strip-components=1 &&
-      rm -rf "$_dir" && mv "$_dir.partial" "$_dir" ||
-      { echo "could not install Node $NODE_VERSION (node-linux-$_arch from the npm registry)" >&2; rm -rf "$_tmp"; exit 1; }
+    # Unpacked beside, then renamed: an interrupted install never looks complete.
+    if ! { (cd "$_tmp" && npm pack --silent "node-linux-$_arch@$NODE_VERSION" >/dev/null) &&
+      rm -rf "$_dir.partial" && mkdir -p "$_dir.partial" &&
+      tar xzf "$_tmp"/node-linux-*.tgz -C "$_dir.partial" --strip-components=1 &&
+      rm -rf "$_dir" && mv "$_dir.partial" "$_dir"; }; then
+      echo "could not install Node $NODE_VERSION (node-linux-$_arch from the npm registry)" >&2
+      rm -rf "$_tmp"
+      exit 1
+    fi
     rm -rf "$_tmp"
   fi
   export PATH="$_dir/bin:$PATH"
