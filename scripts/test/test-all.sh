@@ -74,6 +74,7 @@ step web-unit web_suite web-unit 'src/*/*.test.ts'
 step web-e2e web_suite web-e2e 'test/e2e/*.test.ts'
 step manifests bash tests/manifests/validate.sh
 step observability bash tests/observability/test.sh
+step renovate bash tests/renovate/test.sh
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
