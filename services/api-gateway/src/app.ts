@@ -9,6 +9,8 @@ import {
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
+import { oidcSettings } from './auth/auth-config.js';
+import { verifyIdentity } from './auth/verify-identity.js';
 import { clientAddress } from './client-address/client-address.js';
 import type { GatewayConfig } from './config.js';
 import { trackerProxy } from './proxy/tracker-proxy.js';
@@ -54,6 +56,9 @@ export function createGatewayApp({
   const app = createHttpApp({ logger, registry, readiness, isStopping, first: headers });
   // ctx.ip is the client as a trusted proxy saw it, never what a client claims about itself.
   app.use(clientAddress(config.TRUSTED_PROXIES));
+  // AUTH=oidc: nothing but health and metrics (answered above) without a verified identity.
+  const oidc = oidcSettings(config);
+  if (oidc) app.use(verifyIdentity(oidc));
 
   const contract = loadApiContract();
   if (config.WEB_DIR) {

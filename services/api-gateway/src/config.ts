@@ -1,4 +1,5 @@
 import { env, serviceConfigSchema, type ConfigOf } from '@fleetman/service-kit';
+import { authConfigSchema } from './auth/auth-config.js';
 import { trustedProxiesParser } from './client-address/trusted-proxies.js';
 
 /** Every setting of the gateway; README.md documents the same table. */
@@ -28,6 +29,8 @@ export const gatewayConfigSchema = {
   API_DOCS_DIR: env.optionalString(),
   /** Local mode: send the security headers nginx sends, from its file (web/nginx). */
   SECURITY_HEADERS_FILE: env.optionalString(),
+  /** Login (AUTH=oidc: a verified ID token and a role on every request): auth/auth-config.ts. */
+  ...authConfigSchema,
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;
