@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import {
+  ConfigError,
   Counter,
   createHttpApp,
   loadApiContract,
@@ -51,7 +52,7 @@ export function createGatewayApp({
   isStopping,
 }: GatewayAppDeps): Koa {
   const headers = config.SECURITY_HEADERS_FILE
-    ? [securityHeaders(readSecurityHeaders(config.SECURITY_HEADERS_FILE))]
+    ? [securityHeaders(headersFrom(config.SECURITY_HEADERS_FILE))]
     : [];
   const app = createHttpApp({ logger, registry, readiness, isStopping, first: headers });
   // ctx.ip is the client as a trusted proxy saw it, never what a client claims about itself.
@@ -86,4 +87,13 @@ export function createGatewayApp({
   api.get('/stream', streamHandler(hub));
   app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
   return app;
+}
+
+/** An unreadable or unexpected headers file stops the start with one line, as any bad setting. */
+function headersFrom(file: string): Record<string, string> {
+  try {
+    return readSecurityHeaders(file);
+  } catch (err) {
+    throw new ConfigError('SECURITY_HEADERS_FILE', (err as Error).message);
+  }
 }

@@ -154,6 +154,27 @@ describe('api-gateway local mode (WEB_DIR)', () => {
   });
 });
 
+describe('api-gateway local mode: SECURITY_HEADERS_FILE', () => {
+  it('refuses a missing or foreign file at start with one line naming the setting', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gateway-headers-'));
+    const foreign = path.join(dir, 'headers.inc');
+    await writeFile(foreign, 'add_header X-A "b";\n');
+    try {
+      for (const file of [path.join(dir, 'missing.inc'), foreign])
+        await assert.rejects(
+          startGateway({ SECURITY_HEADERS_FILE: file }),
+          (err: unknown) =>
+            err instanceof Error &&
+            err.name === 'ConfigError' &&
+            err.message.startsWith('SECURITY_HEADERS_FILE: ') &&
+            !err.message.includes('\n'),
+        );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('api-gateway local mode: API docs (API_DOCS_DIR)', () => {
   let tracker: FakeTracker;
   let gateway: TestGateway;
