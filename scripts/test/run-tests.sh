@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one group of node:test files from source (tsx, the `development` export condition).
-#   run-tests.sh unit          {libraries,services}/*/src/**/*.test.ts  (no servers needed)
+#   run-tests.sh unit          {libraries,services}/*/src/**/*.test.ts + scripts/test tests (no servers needed)
 #   run-tests.sh integration   {libraries,services}/*/test/**/*.test.ts + scripts/dev-servers tests (real servers)
 #   run-tests.sh files F…      the given files
 # Prints dots while it runs, the full report of any failure, and one closing line
@@ -12,7 +12,7 @@ group=${1:?usage: run-tests.sh unit|integration|files FILE...}
 shift || true
 
 case "$group" in
-  unit) mapfile -t files < <(find libraries services -path '*/node_modules' -prune -o -path '*/dist' -prune -o -path '*/src/*' -name '*.test.ts' -print | sort) ;;
+  unit) mapfile -t files < <({ find libraries services -path '*/node_modules' -prune -o -path '*/dist' -prune -o -path '*/src/*' -name '*.test.ts' -print; ls scripts/test/*.test.ts; } | sort) ;;
   integration)
     : "${TEST_ACTIVEMQ_URL:?TEST_ACTIVEMQ_URL is not set: run 'eval \"\$(bash scripts/dev-servers/servers.sh env)\"' after 'bash scripts/dev-servers/servers.sh start'}"
     : "${TEST_RABBITMQ_URL:?TEST_RABBITMQ_URL is not set}"

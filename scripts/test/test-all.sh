@@ -6,6 +6,8 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 mkdir -p test-artifacts/logs
+# shellcheck source=scripts/test/use-node.sh
+source scripts/test/use-node.sh
 failures=()
 passed_total=0
 failed_total=0
@@ -72,6 +74,7 @@ step web-unit web_suite web-unit 'src/*/*.test.ts'
 step web-e2e web_suite web-e2e 'test/e2e/*.test.ts'
 step manifests bash tests/manifests/validate.sh
 step observability bash tests/observability/test.sh
+step renovate bash tests/renovate/test.sh
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

@@ -16,6 +16,19 @@ describe('metricNames', () => {
     assert.deepEqual(metricNames(expr), ['http_request_duration_seconds_bucket', 'up']);
   });
 
+  it('follows the grammar: subqueries, @ modifiers, quoted names, and refuses a broken expression', () => {
+    assert.deepEqual(metricNames('max_over_time(rate(a_total[5m])[1h:1m]) + b @ end() + {"c.d"}'), [
+      'a_total',
+      'b',
+      'c.d',
+    ]);
+    assert.deepEqual(
+      metricNames('sum(rate(http_requests_total{route="/by (x)"}[5m])) by (service)'),
+      ['http_requests_total'],
+    );
+    assert.throws(() => metricNames('sum(rate(x[5m])'), /does not parse/);
+  });
+
   it('reads a name given as __name__ and ignores words inside strings', () => {
     assert.deepEqual(metricNames('count({__name__="sse_clients", reason="rate limit and sum"})'), [
       'sse_clients',

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import {
+  ConfigError,
   Counter,
   createHttpApp,
   loadApiContract,
@@ -10,6 +11,9 @@ import {
   type ReadinessCheck,
   type Registry,
 } from '@fleetman/service-kit';
+import { oidcSettings } from './auth/auth-config.js';
+import { verifyIdentity } from './auth/verify-identity.js';
+import { clientAddress } from './client-address/client-address.js';
 import type { GatewayConfig } from './config.js';
 import { upstreamProxy } from './proxy/upstream-proxy.js';
 import { accessControl } from './proxy/access-control.js';
@@ -18,6 +22,7 @@ import type { StreamHub } from './stream/stream-hub.js';
 import { streamHandler } from './stream/stream-route.js';
 import { apiDocs } from './web/api-docs.js';
 import { stripApiPrefix } from './web/api-prefix.js';
+import { securityHeaders, readSecurityHeaders } from './web/security-headers.js';
 import { staticSite } from './web/static-site.js';
 
 export interface GatewayAppDeps {
@@ -56,15 +61,22 @@ export function createGatewayApp({
   readiness,
   isStopping,
 }: GatewayAppDeps): Koa {
-  const app = createHttpApp({ logger, registry, readiness, isStopping });
-  // ctx.ip is the client as seen by the nearest trusted proxy, not whatever a client claims.
-  app.proxy = config.TRUSTED_PROXY_HOPS > 0;
-  app.maxIpsCount = config.TRUSTED_PROXY_HOPS;
+  const headers = config.SECURITY_HEADERS_FILE
+    ? [securityHeaders(headersFrom(config.SECURITY_HEADERS_FILE))]
+    : [];
+  const app = createHttpApp({ logger, registry, readiness, isStopping, first: headers });
+  // ctx.ip is the client as a trusted proxy saw it, never what a client claims about itself.
+  app.use(clientAddress(config.TRUSTED_PROXIES));
+  // AUTH=oidc: nothing but health and metrics (answered above) without a verified identity.
+  const oidc = oidcSettings(config);
+  if (oidc) app.use(verifyIdentity(oidc));
 
   const contract = loadApiContract();
   if (config.WEB_DIR) {
-    app.use(stripApiPrefix('/api'));
+    // The site falls back to index.html after the API said 404; it sees the path as requested
+    // (the prefix strip is undone on the way out), so /api/<unknown> stays a JSON 404.
     app.use(staticSite({ root: config.WEB_DIR, apiPrefixes: API_PREFIXES }));
+    app.use(stripApiPrefix('/api'));
   }
   if (config.API_DOCS_DIR)
     app.use(apiDocs({ assetsDir: config.API_DOCS_DIR, document: contract.document }));
@@ -105,4 +117,13 @@ export function createGatewayApp({
   }
   app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
   return app;
+}
+
+/** An unreadable or unexpected headers file stops the start with one line, as any bad setting. */
+function headersFrom(file: string): Record<string, string> {
+  try {
+    return readSecurityHeaders(file);
+  } catch (err) {
+    throw new ConfigError('SECURITY_HEADERS_FILE', (err as Error).message);
+  }
 }

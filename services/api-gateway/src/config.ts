@@ -1,4 +1,6 @@
 import { env, serviceConfigSchema, type ConfigOf } from '@fleetman/service-kit';
+import { authConfigSchema } from './auth/auth-config.js';
+import { trustedProxiesParser } from './client-address/trusted-proxies.js';
 
 /** Every setting of the gateway; README.md documents the same table. */
 export const gatewayConfigSchema = {
@@ -19,12 +21,19 @@ export const gatewayConfigSchema = {
   RATE_LIMIT_RPS: env.number({ default: 20, min: 0.01, max: 1_000_000 }),
   RATE_LIMIT_BURST: env.int({ default: 40, min: 1, max: 1_000_000 }),
   RATE_LIMIT_MAX_CLIENTS: env.int({ default: 100_000, min: 1, max: 10_000_000 }),
-  /** Proxies in front of the gateway whose X-Forwarded-For entry is trusted (nginx = 1). */
-  TRUSTED_PROXY_HOPS: env.int({ default: 1, min: 0, max: 10 }),
+  /**
+   * Addresses/CIDRs of the proxies (nginx) whose X-Forwarded-For is believed for the client
+   * address (rate limit, logs). Unset: none, the peer is the client (reached directly).
+   */
+  TRUSTED_PROXIES: trustedProxiesParser(),
   /** Local mode: serve this built web app at / and the API under /api as well. */
   WEB_DIR: env.optionalString(),
   /** Local mode: interactive API docs at /docs/ from the Swagger UI assets in this folder. */
   API_DOCS_DIR: env.optionalString(),
+  /** Local mode: send the security headers nginx sends, from its file (web/nginx). */
+  SECURITY_HEADERS_FILE: env.optionalString(),
+  /** Login (AUTH=oidc: a verified ID token and a role on every request): auth/auth-config.ts. */
+  ...authConfigSchema,
 };
 
 export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema>;

@@ -85,7 +85,14 @@ export async function startApiGateway({
   const server = await listen(app, config.PORT);
   upstream.start();
   logger.info(
-    { port: server.port, tracker: config.TRACKER_URL, web: config.WEB_DIR ?? null },
+    {
+      port: server.port,
+      tracker: config.TRACKER_URL,
+      web: config.WEB_DIR ?? null,
+      // AUTH=off: no login, anyone who reaches this port reads the fleet.
+      auth: config.AUTH,
+      ...(config.AUTH === 'oidc' && { issuer: config.AUTH_ISSUER }),
+    },
     'api-gateway listening',
   );
 

@@ -150,6 +150,7 @@ describe('api-gateway rate limit', () => {
       TRACKER_URL: tracker.url,
       RATE_LIMIT_RPS: '0.5',
       RATE_LIMIT_BURST: '3',
+      TRUSTED_PROXIES: '127.0.0.1', // the test plays the proxy that names other clients
     });
     try {
       const statuses: number[] = [];
@@ -162,7 +163,7 @@ describe('api-gateway rate limit', () => {
         } else await response.arrayBuffer();
       }
       assert.deepEqual(statuses, [200, 200, 200, 429]);
-      // Another client (the gateway trusts one proxy hop: the last X-Forwarded-For entry).
+      // Another client, as a trusted proxy on 127.0.0.1 names it.
       const other = await contractFetch(`${gateway.url}/vehicles`, {
         headers: { 'x-forwarded-for': '203.0.113.9' },
       });

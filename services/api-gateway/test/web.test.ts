@@ -1,13 +1,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { contractFetch } from '@fleetman/service-kit/testing';
 import { FakeTracker } from './support/fake-tracker.js';
 import { startGateway, type TestGateway } from './support/gateway.js';
+
+const NGINX_HEADERS = fileURLToPath(
+  new URL('../../../web/nginx/security-headers.inc.template', import.meta.url),
+);
 
 /** Raw GET: fetch would normalise "/../" away before it ever reached the server. */
 function rawGet(
@@ -33,6 +38,16 @@ function rawGet(
   });
 }
 
+/** The headers web/nginx/security-headers.inc.template makes nginx send (no tile origin). */
+async function securityHeadersOfNginx(): Promise<Record<string, string>> {
+  const text = await readFile(NGINX_HEADERS, 'utf8');
+  const headers: Record<string, string> = {};
+  for (const match of text.matchAll(/^add_header (\S+) "(.*)" always;$/gm))
+    headers[match[1]!.toLowerCase()] = match[2]!.replaceAll('${TILE_ORIGIN}', '');
+  assert.ok(Object.keys(headers).length >= 5, 'the nginx template lists the headers');
+  return headers;
+}
+
 describe('api-gateway local mode (WEB_DIR)', () => {
   let tracker: FakeTracker;
   let gateway: TestGateway;
@@ -56,6 +71,7 @@ describe('api-gateway local mode (WEB_DIR)', () => {
       TRACKER_URL: tracker.url,
       WEB_DIR: web,
       API_DOCS_DIR: swaggerUi,
+      SECURITY_HEADERS_FILE: NGINX_HEADERS,
     });
   });
   after(async () => {
@@ -100,6 +116,28 @@ describe('api-gateway local mode (WEB_DIR)', () => {
     assert.match(unknown.headers.get('content-type') ?? '', /json/);
   });
 
+  it("answers unknown /api routes with JSON 404, never the app's index.html", async () => {
+    for (const path of ['/api/nope', '/api/vehicle', '/api/', '/api/index.html', '/api/map/v1']) {
+      const response = await contractFetch(`${gateway.url}${path}`);
+      assert.equal(response.status, 404, path);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/, path);
+      const body = (await response.json()) as { error: string; message: string };
+      assert.equal(body.error, 'not_found', path);
+      assert.match(body.message, new RegExp(`^No route for GET ${path.replace(/[.]/g, '\\.')}$`));
+    }
+  });
+
+  it('sets the security headers of the nginx template on every answer (one list: web/nginx)', async () => {
+    const expected = await securityHeadersOfNginx();
+    assert.ok(expected['content-security-policy']?.includes("frame-ancestors 'none'"));
+    for (const path of ['/', '/map/v1', '/api/vehicles', '/api/nope', '/assets/app-1234.js']) {
+      const response = await fetch(`${gateway.url}${path}`);
+      await response.arrayBuffer();
+      for (const [name, value] of Object.entries(expected))
+        assert.equal(response.headers.get(name), value, `${name} on ${path}`);
+    }
+  });
+
   it('never serves a file outside the web root', async () => {
     for (const rawPath of [
       '/../secret.txt',
@@ -112,6 +150,27 @@ describe('api-gateway local mode (WEB_DIR)', () => {
       const response = await rawGet(gateway.url, rawPath);
       assert.doesNotMatch(response.body, /outside the web root/, rawPath);
       assert.notEqual(response.status, 500, rawPath);
+    }
+  });
+});
+
+describe('api-gateway local mode: SECURITY_HEADERS_FILE', () => {
+  it('refuses a missing or foreign file at start with one line naming the setting', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'gateway-headers-'));
+    const foreign = path.join(dir, 'headers.inc');
+    await writeFile(foreign, 'add_header X-A "b";\n');
+    try {
+      for (const file of [path.join(dir, 'missing.inc'), foreign])
+        await assert.rejects(
+          startGateway({ SECURITY_HEADERS_FILE: file }),
+          (err: unknown) =>
+            err instanceof Error &&
+            err.name === 'ConfigError' &&
+            err.message.startsWith('SECURITY_HEADERS_FILE: ') &&
+            !err.message.includes('\n'),
+        );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });

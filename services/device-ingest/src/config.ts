@@ -7,6 +7,12 @@ export const ingestConfigSchema = {
   ...serviceConfigSchema({ port: 5055 }),
   /** The registry's admin API (the gateway's upstream); never exposed to devices. */
   ADMIN_PORT: env.port(8083),
+  /**
+   * Where the devices' port listens. Unset: HOST like every port (all interfaces in a pod).
+   * `npm start` binds everything else to loopback but sets this to 0.0.0.0: phones on the LAN
+   * must reach it, and each device proves itself with its own secret.
+   */
+  DEVICE_HOST: env.optionalString(),
   ...brokerConfigSchema,
   /** Unset: the registry lives in memory (npm start, tests). */
   MONGO_URL: env.optionalUrl({ protocols: ['mongodb:', 'mongodb+srv:'] }),

@@ -134,7 +134,7 @@ export async function startIngest({
   ])
     app.use(onPort(() => devicePort, middleware));
 
-  const server = await listen(app, config.PORT);
+  const server = await listen(app, config.PORT, config.DEVICE_HOST ?? process.env.HOST);
   const adminServer = await listen(app, config.ADMIN_PORT);
   devicePort = server.port;
   adminPort = adminServer.port;

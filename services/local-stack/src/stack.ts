@@ -36,6 +36,10 @@ export interface Stack {
 }
 
 const defaultWebDir = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+/** nginx's security headers, which the gateway sends too in local mode (one list). */
+const securityHeadersFile = fileURLToPath(
+  new URL('../../../web/nginx/security-headers.inc.template', import.meta.url),
+);
 /** Swagger UI's assets, served by the gateway as the API docs (from the package: offline). */
 const apiDocsDir = path.dirname(
   createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'),
@@ -107,6 +111,7 @@ export async function startStack(
       TRACKER_URL: tracker.server.url,
       INGEST_URL: ingest.admin.url,
       API_DOCS_DIR: environment.API_DOCS_DIR ?? apiDocsDir,
+      SECURITY_HEADERS_FILE: environment.SECURITY_HEADERS_FILE ?? securityHeadersFile,
       ...(webDir ? { WEB_DIR: webDir } : {}),
     }),
   );

@@ -1,45 +1,36 @@
+import { parser } from '@prometheus-io/lezer-promql';
+
 /**
- * Just enough PromQL lexing to list the metric names an expression reads. promtool proves
- * the expression parses; this only has to tell metric names from functions, keywords and
- * label names, which PromQL's grammar keeps apart by position.
+ * The metric names an expression reads, from Prometheus' own PromQL grammar (the Lezer parser
+ * its web UI uses), so functions, keywords, label names and durations are told apart by the
+ * grammar rather than by guessing. An expression the grammar cannot parse throws, naming the
+ * position (promtool's check says why in detail).
  */
-const KEYWORDS = new Set([
-  'and',
-  'or',
-  'unless',
-  'by',
-  'without',
-  'on',
-  'ignoring',
-  'group_left',
-  'group_right',
-  'bool',
-  'offset',
-  'atan2',
-  'inf',
-  'nan',
-]);
+type SyntaxNode = ReturnType<ReturnType<typeof parser.parse>['cursor']>['node'];
 
 export function metricNames(expr: string): string[] {
-  const stripped = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""') // string literals
-    .replace(/\{[^}]*\}/g, ' ') // label matchers
-    .replace(/\[[^\]]*\]/g, ' ') // range and subquery durations
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, ' ') // label lists
-    .replace(/\boffset\s+-?\w+/g, ' ');
   const names = new Set<string>();
-  for (const match of stripped.matchAll(/[a-zA-Z_:][a-zA-Z0-9_:]*/g)) {
-    const word = match[0];
-    const after = stripped.slice((match.index ?? 0) + word.length).trimStart();
-    if (after.startsWith('(')) continue; // a function or aggregation
-    if (KEYWORDS.has(word.toLowerCase())) continue;
-    if (/^[0-9]/.test(word) || /^\d+(\.\d+)?(e[+-]?\d+)?$/i.test(word)) continue;
-    names.add(word);
-  }
-  // A literal `{__name__="x"}` selector names its metric inside the braces.
-  for (const match of expr.matchAll(/__name__\s*=\s*"([a-zA-Z_:][a-zA-Z0-9_:]*)"/g)) {
-    if (match[1]) names.add(match[1]);
-  }
+  const text = (node: SyntaxNode) => expr.slice(node.from, node.to);
+  const unquote = (literal: string) => JSON.parse(literal.replace(/^'|'$|^`|`$/g, '"')) as string;
+  const cursor = parser.parse(expr).cursor();
+  do {
+    const node = cursor.node;
+    if (node.type.isError)
+      throw new Error(
+        `PromQL does not parse at ${node.from}: ${JSON.stringify(expr.slice(node.from, node.from + 30))}`,
+      );
+    if (node.name === 'Identifier' && node.parent?.name === 'VectorSelector') names.add(text(node));
+    if (node.name === 'UnquotedLabelMatcher' || node.name === 'QuotedLabelMatcher') {
+      // {__name__="x"} names its metric as a label matcher.
+      const label = node.getChild('LabelName') ?? node.getChild('QuotedLabelName');
+      const op = node.getChild('MatchOp')?.firstChild;
+      const value = node.getChild('StringLiteral');
+      if (label && value && op?.name === 'EqlSingle' && /^"?__name__"?$/.test(text(label)))
+        names.add(unquote(text(value)));
+    }
+    if (node.name === 'QuotedLabelName' && node.parent?.name === 'LabelMatchers')
+      names.add(unquote(text(node))); // {"metric.name"}: a quoted name alone is the metric
+  } while (cursor.next());
   return [...names].sort();
 }
 

@@ -27,7 +27,7 @@ export function requireWebBuild(): void {
 export interface BackendOptions {
   /** Fleet size (the stack's VEHICLES); default: one vehicle per shipped track (30). */
   vehicles?: number;
-  /** More settings for the stack's services (e.g. OFFLINE_AFTER); ignored by the fake feed. */
+  /** More environment for the stack (its services' settings); ignored by the fake feed. */
   env?: Record<string, string>;
 }
 

@@ -14,6 +14,9 @@ import { freePort, waitForHttp } from './net.js';
 
 const NGINX = '/usr/sbin/nginx';
 const TEMPLATE = fileURLToPath(new URL('../../nginx/default.conf.template', import.meta.url));
+const HEADERS_TEMPLATE = fileURLToPath(
+  new URL('../../nginx/security-headers.inc.template', import.meta.url),
+);
 
 /** envsubst for the names given only (nginx's own $uri, $host… stay untouched). */
 export function renderTemplate(template: string, values: Record<string, string>): string {
@@ -37,15 +40,21 @@ export async function startNginx(options: {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'fleetman-nginx-'));
   for (const sub of ['client', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, sub));
-  const server = renderTemplate(readFileSync(TEMPLATE, 'utf8'), {
+  const values = {
     NGINX_PORT: `127.0.0.1:${port}`,
     WEB_ROOT: options.webRoot,
     API_UPSTREAM: options.apiUpstream.replace(/\/$/, ''),
     TILE_URL: '',
     TILE_ORIGIN: '',
     TILE_ATTRIBUTION: '',
-  });
-  writeFileSync(join(dir, 'default.conf'), server);
+  };
+  writeFileSync(join(dir, 'default.conf'), renderTemplate(readFileSync(TEMPLATE, 'utf8'), values));
+  // Where the image's entrypoint renders it: conf.d/ under the configuration folder.
+  mkdirSync(join(dir, 'conf.d'));
+  writeFileSync(
+    join(dir, 'conf.d', 'security-headers.inc'),
+    renderTemplate(readFileSync(HEADERS_TEMPLATE, 'utf8'), values),
+  );
   writeFileSync(
     join(dir, 'nginx.conf'),
     `worker_processes 1;
@@ -68,7 +77,7 @@ http {
   );
   const asRoot = process.getuid?.() === 0;
   if (asRoot) {
-    for (const sub of ['', 'client', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    for (const sub of ['', 'conf.d', 'client', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
       chmodSync(join(dir, sub), 0o777);
   }
   const child: ChildProcess = spawn(

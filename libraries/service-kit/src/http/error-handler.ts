@@ -24,14 +24,17 @@ export function errorHandler(): Middleware {
     } catch (caught) {
       const err = (caught ?? {}) as HttpLikeError;
       const status = err.status ?? err.statusCode ?? 500;
-      const expose = err instanceof AppError ? err.expose : (err.expose ?? status < 500);
+      // 501 (a method no route knows) is the client's doing, though a 5xx.
+      const clients = status < 500 || status === 501;
+      const expose =
+        err instanceof AppError ? err.expose : status === 501 || (err.expose ?? status < 500);
       ctx.status = status;
       ctx.set(err.headers ?? {});
       ctx.body = {
         error: typeof err.code === 'string' && err instanceof AppError ? err.code : codeFor(status),
         message: expose && err.message ? err.message : 'Internal error',
       };
-      if (status >= 500) ctx.app.emit('error', caught, ctx);
+      if (!clients) ctx.app.emit('error', caught, ctx);
     }
   };
 }
@@ -44,7 +47,10 @@ function codeFor(status: number): string {
     404: 'not_found',
     405: 'method_not_allowed',
     413: 'payload_too_large',
+    414: 'uri_too_long',
     429: 'rate_limited',
+    431: 'headers_too_large',
+    501: 'not_implemented',
     503: 'unavailable',
     504: 'timeout',
   };

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Koa from 'koa';
+import { answerMalformedRequests } from './malformed-requests.js';
 
 export interface RunningServer {
   server: Server;
@@ -15,7 +16,9 @@ export async function listen(
   port: number,
   host = process.env.HOST ?? '0.0.0.0',
 ): Promise<RunningServer> {
-  const server = createServer(app.callback());
+  // Host is checked by requireHost (a JSON 400), not by Node (an empty one).
+  const server = createServer({ requireHostHeader: false }, app.callback());
+  answerMalformedRequests(server);
   // Behind nginx/ALB keep-alive, the server must outlive the proxy's idle timeout.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -35,6 +35,7 @@ export function requestContext({ logger }: { logger: Logger }): Middleware {
         method: ctx.method,
         path: ctx.path,
         status: ctx.status,
+        client: ctx.ip,
         ms: Math.round(ms * 10) / 10,
       };
       if (quiet && ctx.status < 400) ctx.state.log.debug(line, 'request');

@@ -6,3 +6,4 @@ export {
   type ServiceProcess,
   type ShutdownObservation,
 } from './service-process.js';
+export { rawRequest, type RawResponse } from './raw-http.js';

@@ -3,7 +3,7 @@ import { AppError, type Counter, type RateLimiter } from '@fleetman/service-kit'
 
 /**
  * Koa middleware: one token per request from the client's IP (`ctx.ip`, which honours
- * X-Forwarded-For only from the configured number of trusted proxies), 429 JSON with
+ * X-Forwarded-For only from TRUSTED_PROXIES: client-address.ts), 429 JSON with
  * Retry-After when the bucket is empty.
  */
 export function rateLimit({

@@ -6,9 +6,15 @@ import type { Middleware } from 'koa';
  */
 export function stripApiPrefix(prefix = '/api'): Middleware {
   return async function stripPrefix(ctx, next) {
-    if (ctx.path === prefix || ctx.path.startsWith(`${prefix}/`)) {
-      ctx.path = ctx.path.slice(prefix.length) || '/';
+    const original = ctx.path;
+    if (original !== prefix && !original.startsWith(`${prefix}/`)) return next();
+    ctx.path = original.slice(prefix.length) || '/';
+    try {
+      await next();
+    } finally {
+      // Outer middleware (the static site's fallback, the error text, the request log) see the
+      // path the client asked for.
+      ctx.path = original;
     }
-    await next();
   };
 }

@@ -29,11 +29,11 @@ export function staticSite({ root, apiPrefixes }: StaticSiteOptions): Middleware
     } catch {
       return; // malformed escape: leave it a 404
     }
-    if (relative.includes('\0')) return;
+    if (relative.includes('\0') || isApiPath(relative, apiPrefixes)) return;
     const base = await rootReal;
     const file =
       (await findFile(base, relative === '/' ? '/index.html' : relative)) ??
-      (isSpaRoute(relative, apiPrefixes) ? await findFile(base, '/index.html') : undefined);
+      (isSpaRoute(relative) ? await findFile(base, '/index.html') : undefined);
     if (!file) return;
 
     ctx.status = 200;
@@ -64,7 +64,11 @@ async function findFile(base: string, relative: string) {
   }
 }
 
-function isSpaRoute(relative: string, apiPrefixes: string[]): boolean {
-  if (path.extname(relative) !== '') return false;
-  return !apiPrefixes.some((prefix) => relative === prefix || relative.startsWith(`${prefix}/`));
+/** The API's paths are never files or the app, whatever the web root holds. */
+function isApiPath(relative: string, apiPrefixes: string[]): boolean {
+  return apiPrefixes.some((prefix) => relative === prefix || relative.startsWith(`${prefix}/`));
+}
+
+function isSpaRoute(relative: string): boolean {
+  return path.extname(relative) === '';
 }
