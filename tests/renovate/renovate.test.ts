@@ -20,6 +20,7 @@ const BIN = process.env.RENOVATE_BIN ?? '';
 interface Dep {
   depName?: string;
   currentValue?: string;
+  currentDigest?: string;
 }
 type Extracted = Record<string, { packageFile: string; deps: Dep[] }[]>;
 
@@ -63,7 +64,13 @@ describe('renovate.json', { skip: BIN === '' && 'run through tests/renovate/test
     const found = (manager: string, file?: string) =>
       (extracted[manager] ?? [])
         .filter((entry) => file === undefined || entry.packageFile === file)
-        .flatMap((entry) => entry.deps.map((dep) => `${dep.depName}@${dep.currentValue}`));
+        // A digest pin (`uses: owner/action@<sha> # v4`) is found as the digest, a tag pin as the tag.
+        .flatMap((entry) =>
+          entry.deps.flatMap((dep) => [
+            `${dep.depName}@${dep.currentValue}`,
+            ...(dep.currentDigest ? [`${dep.depName}@${dep.currentDigest}`] : []),
+          ]),
+        );
     const files = trackedFiles();
     const yamls = files.filter((file) =>
       /^(apps|clusters|platform|services\/[^/]+\/deploy|web\/deploy)\/.+\.ya?ml$/.test(file),
