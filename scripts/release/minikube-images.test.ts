@@ -17,9 +17,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { readPins } from './pins.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = join(root, 'scripts', 'release', 'minikube-images.sh');
+// One build and one override per own image pinned in clusters/images.
+const pinned = readPins(
+  readFileSync(join(root, 'clusters', 'images', 'kustomization.yaml'), 'utf8'),
+);
 
 function standIns(kubectlGetFails = false) {
   const dir = mkdtempSync(join(tmpdir(), 'fleetman-minikube-'));
@@ -45,7 +50,7 @@ test('builds each own image inside Minikube and overrides its Application', () =
   const result = run();
   assert.equal(result.status, 0, result.stderr);
   const builds = calls().filter((c) => c.startsWith('minikube'));
-  assert.equal(builds.length, 4);
+  assert.equal(builds.length, pinned.length);
   assert.ok(
     builds.some((c) =>
       /^minikube -p minikube image build -t fleetman-position-tracker:local-\S+ -f services\/Dockerfile --build-opt=build-arg=SERVICE=position-tracker \.$/.test(
@@ -54,9 +59,17 @@ test('builds each own image inside Minikube and overrides its Application', () =
     ),
     builds.join('\n'),
   );
+  assert.ok(
+    builds.some((c) =>
+      / -t fleetman-device-ingest:local-\S+ -f services\/Dockerfile --build-opt=build-arg=SERVICE=device-ingest \.$/.test(
+        c,
+      ),
+    ),
+    builds.join('\n'),
+  );
   assert.ok(builds.some((c) => / -t fleetman-web:local-\S+ -f web\/Dockerfile \.$/.test(c)));
   const patches = calls().filter((c) => c.startsWith('kubectl patch'));
-  assert.equal(patches.length, 4);
+  assert.equal(patches.length, pinned.length);
   assert.match(
     patches.find((c) => c.includes(' web ')) ?? '',
     /"images":\["ghcr\.io\/[a-z0-9-]+\/fleetman-web=fleetman-web:local-[^"]+"\]/,

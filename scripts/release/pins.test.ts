@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { parsePinLine, readPins, setPin, UNBUILT_DIGEST, unbuiltPins } from './pins.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -88,4 +89,17 @@ test('the command line: set-from writes the file, check explains what is unbuilt
   assert.ok(readPins(readFileSync(file, 'utf8')).every((p) => p.digest === digest));
   const builtRun = check();
   assert.equal(builtRun.status, 0, builtRun.stderr);
+});
+
+test('the images workflow builds exactly the pinned images, so set-from finds every entry', () => {
+  // set-from refuses an image without an entry, and an entry never built stays unpullable.
+  const workflow = parse(
+    readFileSync(join(here, '..', '..', '.github', 'workflows', 'images.yaml'), 'utf8'),
+  ) as { jobs: { build: { strategy: { matrix: { image: Array<{ name: string }> } } } } };
+  const built = workflow.jobs.build.strategy.matrix.image.map((i) => `fleetman-${i.name}`).sort();
+  const pinned = readPins(repoPins)
+    .map((p) => p.name)
+    .sort();
+  assert.deepEqual(built, pinned);
+  assert.ok(pinned.includes('fleetman-device-ingest'));
 });

@@ -1,5 +1,6 @@
 """The whole pipeline on a copy of this repository: green as it is, red (exit 1) with each
 broken thing named when a copy is broken in several places at once."""
+import glob
 import io
 import os
 import shutil
@@ -11,8 +12,9 @@ from fleetman_manifests import cli
 
 from .helpers import REPO
 
-COPIED = ["apps", "clusters", "platform", "web/deploy", "services/position-simulator/deploy",
-          "services/position-tracker/deploy", "services/api-gateway/deploy",
+# Every service's deploy base (globbed: a new service's cluster folders render in the copy too).
+COPIED = ["apps", "clusters", "platform", "web/deploy",
+          *sorted(os.path.relpath(d, REPO) for d in glob.glob(os.path.join(REPO, "services", "*", "deploy"))),
           "tests/manifests/sources.env", "versions.env", "docs/gitops.md"]
 
 
