@@ -13,6 +13,8 @@
 #   control-plane.sh stop [CLUSTER...]    stop the cluster's processes (no name: everything)
 #   control-plane.sh status               one line per process
 #   control-plane.sh kubeconfig CLUSTER   print the kubeconfig path of CLUSTER
+#   control-plane.sh port CLUSTER NAME    print one of its ports (apiserver, redis, repo-server, ...)
+#   control-plane.sh wipe                 stop everything and delete the clusters' data
 #
 # What the pieces are and why:
 # - kube-apiserver, kube-controller-manager, kube-scheduler and kubectl at the Kubernetes version
@@ -279,6 +281,286 @@ cmd_install() {
 }
 
 cmd_bin-dir() { echo "$BIN"; }
+
+# ---------------------------------------------------------------------------------- processes
+
+CLUSTERS=(minikube eks)
+
+# Ports from FLEETMAN_CONTROL_PLANE_PORT: the shared etcd takes 2, each cluster 8 more.
+cluster_index() {
+  case $1 in minikube) echo 0 ;; eks) echo 1 ;; *) die "unknown cluster '$1' (expected: ${CLUSTERS[*]})" ;; esac
+}
+port() { # CLUSTER NAME
+  local o=$((BASE_PORT + 2 + 8 * $(cluster_index "$1")))
+  case $2 in
+    apiserver) echo $o ;; redis) echo $((o + 1)) ;; repo-server) echo $((o + 2)) ;;
+    repo-server-metrics) echo $((o + 3)) ;; controller-metrics) echo $((o + 4)) ;;
+    appset-metrics) echo $((o + 5)) ;; appset-probe) echo $((o + 6)) ;; appset-webhook) echo $((o + 7)) ;;
+    *) die "unknown port $2" ;;
+  esac
+}
+ETCD_PORT=$BASE_PORT
+ETCD_PEER_PORT=$((BASE_PORT + 1))
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+running() { local pid; pid=$(cat "$(pid_file "$1")" 2>/dev/null) && kill -0 "$pid" 2>/dev/null; }
+
+# spawn NAME COMMAND...: in the background, own session (so stop reaches its children), log in RUN_DIR.
+spawn() {
+  local name=$1
+  shift
+  running "$name" && return
+  note "starting $name"
+  setsid "$@" >"$RUN_DIR/$name.log" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$name")"
+}
+
+# wait_for NAME PROBE...: until PROBE succeeds; the log tail if the process died or time ran out.
+wait_for() {
+  local name=$1 deadline=$((SECONDS + START_TIMEOUT))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    if ! running "$name"; then tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name exited (log: $RUN_DIR/$name.log)"; fi
+    if ((SECONDS > deadline)); then tail -n 30 "$RUN_DIR/$name.log" >&2; die "$name not ready after ${START_TIMEOUT}s (log: $RUN_DIR/$name.log)"; fi
+    sleep 0.5
+  done
+}
+
+stop_process() {
+  local name=$1 pid deadline
+  pid=$(cat "$(pid_file "$name")" 2>/dev/null) || return 0
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 20))
+    while kill -0 "$pid" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$(pid_file "$name")"
+}
+
+require_installed() {
+  [[ -f $BIN/.k8s-done && -f $BIN/.tools-done && -f $BIN/.argocd-done ]] ||
+    die "the control plane is not installed in $HOME_DIR: run 'bash scripts/dev-servers/control-plane.sh install'"
+}
+
+# Certificates (local CA, serving certificate for 127.0.0.1), the service-account key pair and
+# a static admin token, shared by both clusters; created once per data directory.
+ensure_pki() {
+  local pki=$DATA_DIR/pki
+  [[ -f $pki/done ]] && return
+  rm -rf "$pki" && mkdir -p "$pki"
+  (
+    cd "$pki"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=fleetman-control-plane-ca" \
+      -keyout ca.key -out ca.crt
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=kube-apiserver" -keyout apiserver.key -out apiserver.csr
+    printf 'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default.svc\n' >san.ext
+    openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 \
+      -extfile san.ext -out apiserver.crt
+    openssl genrsa -out sa.key 2048
+    openssl rsa -in sa.key -pubout -out sa.pub
+    printf '%s,admin,admin,system:masters\n' "$(openssl rand -hex 16)" >tokens.csv
+    touch done
+  ) >"$RUN_DIR/pki.log" 2>&1 || { cat "$RUN_DIR/pki.log" >&2; die "could not create the local certificates"; }
+}
+
+cmd_kubeconfig() { echo "$DATA_DIR/$1/kubeconfig"; }
+
+write_kubeconfig() {
+  local cluster=$1 file token
+  file=$(cmd_kubeconfig "$cluster")
+  token=$(cut -d, -f1 "$DATA_DIR/pki/tokens.csv")
+  cat >"$file" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+  - name: $cluster
+    cluster:
+      server: https://127.0.0.1:$(port "$cluster" apiserver)
+      certificate-authority: $DATA_DIR/pki/ca.crt
+users:
+  - name: admin
+    user:
+      token: $token
+contexts:
+  - name: $cluster
+    context: {cluster: $cluster, user: admin}
+current-context: $cluster
+EOF
+  chmod 0600 "$file"
+}
+
+start_etcd() {
+  mkdir -p "$DATA_DIR/etcd"
+  spawn etcd nice "$BIN/etcd" --name fleetman --data-dir "$DATA_DIR/etcd" \
+    --listen-client-urls "http://127.0.0.1:$ETCD_PORT" --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+    --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+    --initial-cluster "fleetman=http://127.0.0.1:$ETCD_PEER_PORT" --unsafe-no-fsync --quota-backend-bytes 4294967296 \
+    --log-level warn
+  wait_for etcd curl -fsS "http://127.0.0.1:$ETCD_PORT/health"
+}
+
+kubectl_c() { "$BIN/kubectl" --kubeconfig "$(cmd_kubeconfig "$1")" "${@:2}"; }
+
+# The objects a provider gives a fresh cluster: a fake node (kwok), the default StorageClass
+# (Minikube: standard, EKS: gp2) and pre-created volumes standing in for a provisioner (kwok
+# runs no CSI driver), in the class the cluster's workloads ask for (EKS: gp3).
+cluster_fixture() {
+  local cluster=$1 default_class claim_class provisioner i
+  case $cluster in
+    minikube) default_class=standard claim_class=standard provisioner=k8s.io/minikube-hostpath ;;
+    eks) default_class=gp2 claim_class=gp3 provisioner=kubernetes.io/aws-ebs ;;
+  esac
+  {
+    printf '%s\n' "apiVersion: v1" "kind: Node" "metadata:" "  name: $cluster-node-0" \
+      "  annotations: {kwok.x-k8s.io/node: fake}" \
+      "  labels: {kubernetes.io/hostname: $cluster-node-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}" \
+      "status:" '  allocatable: {cpu: "64", memory: 256Gi, pods: "500"}' '  capacity: {cpu: "64", memory: 256Gi, pods: "500"}' \
+      "---" "apiVersion: storage.k8s.io/v1" "kind: StorageClass" "metadata:" "  name: $default_class" \
+      '  annotations: {storageclass.kubernetes.io/is-default-class: "true"}' "provisioner: $provisioner" \
+      "reclaimPolicy: Delete" "volumeBindingMode: Immediate"
+    for i in $(seq 0 11); do
+      printf '%s\n' "---" "apiVersion: v1" "kind: PersistentVolume" "metadata:" "  name: $claim_class-volume-$i" \
+        "spec:" "  capacity: {storage: 1Ti}" "  accessModes: [ReadWriteOnce]" "  persistentVolumeReclaimPolicy: Retain" \
+        "  storageClassName: $claim_class" "  hostPath: {path: /tmp/$cluster-volume-$i}"
+    done
+  } | kubectl_c "$cluster" apply --server-side -f - >/dev/null
+}
+
+cmd_start() {
+  [[ $# -ge 1 ]] || die "usage: control-plane.sh start CLUSTER..."
+  require_installed
+  mkdir -p "$RUN_DIR" "$DATA_DIR"
+  ensure_pki
+  start_etcd
+  local cluster pki=$DATA_DIR/pki i
+  for cluster in "$@"; do
+    i=$(cluster_index "$cluster")
+    mkdir -p "$DATA_DIR/$cluster"
+    write_kubeconfig "$cluster"
+    # Each cluster is its own API server over the shared etcd (its own key prefix).
+    spawn "$cluster-apiserver" nice "$BIN/kube-apiserver" \
+      --etcd-servers "http://127.0.0.1:$ETCD_PORT" --etcd-prefix "/fleetman-$cluster" \
+      --bind-address 127.0.0.1 --advertise-address 127.0.0.1 --secure-port "$(port "$cluster" apiserver)" \
+      --tls-cert-file "$pki/apiserver.crt" --tls-private-key-file "$pki/apiserver.key" --client-ca-file "$pki/ca.crt" \
+      --token-auth-file "$pki/tokens.csv" --authorization-mode RBAC \
+      --service-account-issuer https://kubernetes.default.svc.cluster.local \
+      --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
+      --service-cluster-ip-range "10.$((96 + i)).0.0/16" --allow-privileged \
+      --cert-dir "$DATA_DIR/$cluster/certs" --profiling=false --enable-priority-and-fairness=false \
+      --event-ttl 10m
+  done
+  for cluster in "$@"; do
+    wait_for "$cluster-apiserver" kubectl_c "$cluster" get --raw /readyz
+    spawn "$cluster-controller-manager" nice "$BIN/kube-controller-manager" \
+      --kubeconfig "$(cmd_kubeconfig "$cluster")" --leader-elect=false --secure-port 0 \
+      --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
+      --cluster-signing-cert-file "$pki/ca.crt" --cluster-signing-key-file "$pki/ca.key" \
+      --use-service-account-credentials=false --profiling=false
+    spawn "$cluster-scheduler" nice "$BIN/kube-scheduler" \
+      --kubeconfig "$(cmd_kubeconfig "$cluster")" --leader-elect=false --secure-port 0 --profiling=false
+    spawn "$cluster-kwok" nice "$BIN/kwok" --kubeconfig "$(cmd_kubeconfig "$cluster")" \
+      --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
+      --config "$BIN/kwok-stages.yaml" --cidr "10.$((244 + i)).0.0/16" --node-ip 127.0.0.1
+    cluster_fixture "$cluster"
+    # The default ServiceAccount appears once the controller manager runs.
+    wait_for "$cluster-controller-manager" kubectl_c "$cluster" get serviceaccount default -n default
+  done
+}
+
+# Argo CD's components run as local processes, configured like their in-cluster workloads:
+# every env var the live Deployment/StatefulSet (applied by the bootstrap) takes from a
+# ConfigMap (argocd-cmd-params-cm, ...) is resolved from the live ConfigMap, so the suite runs
+# the configuration in git. Listening addresses, plain gRPC to the repo server and the extra
+# FLEETMAN_ARGOCD_ENV / FLEETMAN_ARGOCD_CONTROLLER_FLAGS (the suite's short refresh periods)
+# are the only additions.
+component_env() { # CLUSTER KIND NAME: NAME=value lines
+  local name cm key value
+  kubectl_c "$1" get -n argocd "$2" "$3" -o json |
+    jq -r '.spec.template.spec.containers[0].env[]? | select(.valueFrom.configMapKeyRef) | [.name, .valueFrom.configMapKeyRef.name, .valueFrom.configMapKeyRef.key] | @tsv' |
+    while IFS=$'\t' read -r name cm key; do
+      value=$(kubectl_c "$1" get configmap -n argocd "$cm" -o json 2>/dev/null | jq -r --arg k "$key" '.data[$k] // empty')
+      if [[ -n $value ]]; then printf '%s=%s\n' "$name" "$value"; fi
+    done
+}
+
+cmd_start-argocd() {
+  [[ $# -ge 1 ]] || die "usage: control-plane.sh start-argocd CLUSTER..."
+  require_installed
+  command -v redis-server >/dev/null || die "redis-server is missing: run 'bash scripts/dev-servers/control-plane.sh install'"
+  local cluster dir kubeconfig envs extra
+  # shellcheck disable=SC2206 # word splitting is the point: "A=1 B=2"
+  extra=(${FLEETMAN_ARGOCD_ENV:-})
+  for cluster in "$@"; do
+    dir=$DATA_DIR/$cluster/argocd
+    kubeconfig=$(cmd_kubeconfig "$cluster")
+    mkdir -p "$dir/home" "$dir/tmp" "$dir/redis"
+    kubectl_c "$cluster" get crd applications.argoproj.io >/dev/null 2>&1 ||
+      die "Argo CD's CRDs are not in cluster $cluster: bootstrap first (kubectl apply -k platform/argocd)"
+    spawn "$cluster-redis" nice redis-server --bind 127.0.0.1 --port "$(port "$cluster" redis)" --save "" \
+      --appendonly no --dir "$dir/redis" --protected-mode no
+    wait_for "$cluster-redis" redis-cli -p "$(port "$cluster" redis)" ping
+    local common=(env "HOME=$dir/home" "TMPDIR=$dir/tmp" "PATH=$BIN:$PATH" ARGOCD_FAKE_IN_CLUSTER=true
+      ARGOCD_GPG_ENABLED=false "KUBECONFIG=$kubeconfig" "${extra[@]}")
+    mapfile -t envs < <(component_env "$cluster" deployment argocd-repo-server)
+    spawn "$cluster-repo-server" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-repo-server" \
+      --disable-tls --client-ca-path= --port "$(port "$cluster" repo-server)" \
+      --metrics-address 127.0.0.1 --metrics-port "$(port "$cluster" repo-server-metrics)" \
+      --address 127.0.0.1 --redis "127.0.0.1:$(port "$cluster" redis)"
+    mapfile -t envs < <(component_env "$cluster" statefulset argocd-application-controller)
+    # shellcheck disable=SC2086 # extra flags are a word list
+    spawn "$cluster-application-controller" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-application-controller" \
+      --namespace argocd --kubeconfig "$kubeconfig" --repo-server "127.0.0.1:$(port "$cluster" repo-server)" \
+      --repo-server-plaintext --redis "127.0.0.1:$(port "$cluster" redis)" \
+      --metrics-port "$(port "$cluster" controller-metrics)" ${FLEETMAN_ARGOCD_CONTROLLER_FLAGS:-}
+    mapfile -t envs < <(component_env "$cluster" deployment argocd-applicationset-controller)
+    spawn "$cluster-applicationset-controller" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-applicationset-controller" \
+      --namespace argocd --kubeconfig "$kubeconfig" --argocd-repo-server "127.0.0.1:$(port "$cluster" repo-server)" \
+      --repo-server-plaintext --metrics-addr "127.0.0.1:$(port "$cluster" appset-metrics)" \
+      --probe-addr "127.0.0.1:$(port "$cluster" appset-probe)" --webhook-addr "127.0.0.1:$(port "$cluster" appset-webhook)"
+  done
+  for cluster in "$@"; do
+    wait_for "$cluster-repo-server" curl -fsS "http://127.0.0.1:$(port "$cluster" repo-server-metrics)/metrics"
+    wait_for "$cluster-application-controller" curl -fsS "http://127.0.0.1:$(port "$cluster" controller-metrics)/metrics"
+    wait_for "$cluster-applicationset-controller" curl -fsS "http://127.0.0.1:$(port "$cluster" appset-probe)/healthz"
+  done
+}
+
+processes_of() { # CLUSTER: its processes, Argo CD first
+  local c=$1
+  echo "$c-applicationset-controller $c-application-controller $c-repo-server $c-redis $c-kwok $c-scheduler $c-controller-manager $c-apiserver"
+}
+
+cmd_stop() {
+  local clusters=("$@") cluster name
+  ((${#clusters[@]})) || clusters=("${CLUSTERS[@]}")
+  for cluster in "${clusters[@]}"; do
+    for name in $(processes_of "$cluster"); do stop_process "$name"; done
+  done
+  # etcd goes when no cluster uses it any more.
+  for cluster in "${CLUSTERS[@]}"; do if running "$cluster-apiserver"; then return 0; fi; done
+  stop_process etcd
+}
+
+# Stop everything and delete the clusters' data (etcd, certificates, Argo CD state).
+cmd_wipe() { cmd_stop; rm -rf "$DATA_DIR"; }
+
+cmd_status() {
+  local name all=(etcd) cluster status=0
+  for cluster in "${CLUSTERS[@]}"; do for name in $(processes_of "$cluster"); do all+=("$name"); done; done
+  for name in "${all[@]}"; do
+    if running "$name"; then
+      printf '%-36s running (pid %s)\n' "$name" "$(cat "$(pid_file "$name")")"
+    else
+      printf '%-36s stopped\n' "$name"
+      status=3
+    fi
+  done
+  return $status
+}
+
+# port CLUSTER NAME: one of the ports above (the suite asks rather than recomputes).
+cmd_port() { port "$@"; }
 
 # ---------------------------------------------------------------------------------- dispatch
 
