@@ -501,20 +501,20 @@ cmd_start-argocd() {
       --appendonly no --dir "$dir/redis" --protected-mode no
     wait_for "$cluster-redis" redis-cli -p "$(port "$cluster" redis)" ping
     local common=(env "HOME=$dir/home" "TMPDIR=$dir/tmp" "PATH=$BIN:$PATH" ARGOCD_FAKE_IN_CLUSTER=true
-      ARGOCD_GPG_ENABLED=false "KUBECONFIG=$kubeconfig" "${extra[@]}")
+      ARGOCD_GPG_ENABLED=false "KUBECONFIG=$kubeconfig")
     mapfile -t envs < <(component_env "$cluster" deployment argocd-repo-server)
-    spawn "$cluster-repo-server" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-repo-server" \
+    spawn "$cluster-repo-server" nice "${common[@]}" "${envs[@]}" "${extra[@]}" "$BIN/argocd-repo-server" \
       --disable-tls --client-ca-path= --port "$(port "$cluster" repo-server)" \
       --metrics-address 127.0.0.1 --metrics-port "$(port "$cluster" repo-server-metrics)" \
       --address 127.0.0.1 --redis "127.0.0.1:$(port "$cluster" redis)"
     mapfile -t envs < <(component_env "$cluster" statefulset argocd-application-controller)
     # shellcheck disable=SC2086 # extra flags are a word list
-    spawn "$cluster-application-controller" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-application-controller" \
+    spawn "$cluster-application-controller" nice "${common[@]}" "${envs[@]}" "${extra[@]}" "$BIN/argocd-application-controller" \
       --namespace argocd --kubeconfig "$kubeconfig" --repo-server "127.0.0.1:$(port "$cluster" repo-server)" \
       --repo-server-plaintext --redis "127.0.0.1:$(port "$cluster" redis)" \
       --metrics-port "$(port "$cluster" controller-metrics)" ${FLEETMAN_ARGOCD_CONTROLLER_FLAGS:-}
     mapfile -t envs < <(component_env "$cluster" deployment argocd-applicationset-controller)
-    spawn "$cluster-applicationset-controller" nice "${common[@]}" "${envs[@]}" "$BIN/argocd-applicationset-controller" \
+    spawn "$cluster-applicationset-controller" nice "${common[@]}" "${envs[@]}" "${extra[@]}" "$BIN/argocd-applicationset-controller" \
       --namespace argocd --kubeconfig "$kubeconfig" --argocd-repo-server "127.0.0.1:$(port "$cluster" repo-server)" \
       --repo-server-plaintext --metrics-addr "127.0.0.1:$(port "$cluster" appset-metrics)" \
       --probe-addr "127.0.0.1:$(port "$cluster" appset-probe)" --webhook-addr "127.0.0.1:$(port "$cluster" appset-webhook)"
