@@ -402,7 +402,8 @@ start_etcd() {
 
 kubectl_c() { "$BIN/kubectl" --kubeconfig "$(cmd_kubeconfig "$1")" "${@:2}"; }
 
-# The objects a provider gives a fresh cluster: a fake node (kwok), the default StorageClass
+# The objects a provider gives a fresh cluster: a fake node (kwok gives it a large capacity
+# and keeps it Ready), the default StorageClass
 # (Minikube: standard, EKS: gp2) and pre-created volumes standing in for a provisioner (kwok
 # runs no CSI driver), in the class the cluster's workloads ask for (EKS: gp3).
 cluster_fixture() {
@@ -415,7 +416,6 @@ cluster_fixture() {
     printf '%s\n' "apiVersion: v1" "kind: Node" "metadata:" "  name: $cluster-node-0" \
       "  annotations: {kwok.x-k8s.io/node: fake}" \
       "  labels: {kubernetes.io/hostname: $cluster-node-0, kubernetes.io/os: linux, kubernetes.io/arch: amd64, type: kwok}" \
-      "status:" '  allocatable: {cpu: "64", memory: 256Gi, pods: "500"}' '  capacity: {cpu: "64", memory: 256Gi, pods: "500"}' \
       "---" "apiVersion: storage.k8s.io/v1" "kind: StorageClass" "metadata:" "  name: $default_class" \
       '  annotations: {storageclass.kubernetes.io/is-default-class: "true"}' "provisioner: $provisioner" \
       "reclaimPolicy: Delete" "volumeBindingMode: Immediate"

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { ROOT, goModuleDir, sourcesValue } from './environment.js';
-import type { Application, Cluster } from './kube.js';
+import type { Application, Cluster, Json } from './kube.js';
 
 export interface AppFacts {
   name: string;
@@ -21,21 +21,26 @@ export function appFacts(root: string, cluster: string): AppFacts[] {
   const dir = join(root, 'clusters', cluster);
   return readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && existsSync(join(dir, d.name, 'app.yaml')))
-    .map((d) => ({ name: d.name, ...(parse(readFileSync(join(dir, d.name, 'app.yaml'), 'utf8')) as Omit<AppFacts, 'name'>) }))
+    .map((d) => ({
+      name: d.name,
+      ...(parse(readFileSync(join(dir, d.name, 'app.yaml'), 'utf8')) as Omit<AppFacts, 'name'>),
+    }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
 export function ownedBy(app: Application, appSet: string): boolean {
-  const refs = (app.metadata as { ownerReferences?: { kind: string; name: string }[] }).ownerReferences ?? [];
+  const refs =
+    (app.metadata as { ownerReferences?: { kind: string; name: string }[] }).ownerReferences ?? [];
   return refs.some((r) => r.kind === 'ApplicationSet' && r.name === appSet);
 }
 
 /** Sources of an Application, single or multi-source. */
-export function sourcesOf(app: { spec: Application['spec'] }): Record<string, any>[] { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function sourcesOf(app: { spec: Application['spec'] }): Json[] {
   return app.spec.sources ?? (app.spec.source ? [app.spec.source] : []);
 }
 
-export const isChartApp = (app: { spec: Application['spec'] }) => sourcesOf(app).some((s) => typeof s.chart === 'string');
+export const isChartApp = (app: { spec: Application['spec'] }) =>
+  sourcesOf(app).some((s) => typeof s.chart === 'string');
 
 /** Synced, Healthy and (when it ran one) its last operation succeeded. */
 export function settled(app: Application | undefined, revision?: string): boolean {
@@ -64,10 +69,18 @@ export async function applyChartCrds(cluster: Cluster, chartApp: string): Promis
   const dir = await goModuleDir(module);
   const slash = glob.lastIndexOf('/');
   const folder = join(dir, glob.slice(0, slash));
-  const pattern = new RegExp(`^${glob.slice(slash + 1).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
-  const files = readdirSync(folder).filter((f) => pattern.test(f)).map((f) => join(folder, f));
+  const pattern = new RegExp(
+    `^${glob
+      .slice(slash + 1)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
+  const files = readdirSync(folder)
+    .filter((f) => pattern.test(f))
+    .map((f) => join(folder, f));
   if (!files.length) throw new Error(`${key}: no file matches ${glob} in ${dir}`);
-  for (const f of files) await cluster.kubectl(['apply', '--server-side', '--force-conflicts', '-f', f]);
+  for (const f of files)
+    await cluster.kubectl(['apply', '--server-side', '--force-conflicts', '-f', f]);
   return files;
 }
 

@@ -56,7 +56,11 @@ export function commands(block: string): string[] {
  * port-forward). Everything else in the bootstrap is run as written.
  */
 export function isProviderOrInteractive(command: string): boolean {
-  return /^(minikube|eksctl|aws)\b/.test(command) || /\s-w(\s|$)|--watch\b/.test(command) || /\bport-forward\b/.test(command);
+  return (
+    /^(minikube|eksctl|aws)\b/.test(command) ||
+    /\s-w(\s|$)|--watch\b/.test(command) ||
+    /\bport-forward\b/.test(command)
+  );
 }
 
 export interface Bootstrap {
@@ -75,7 +79,9 @@ export function bootstrap(docPath: string, cluster: 'minikube' | 'eks'): Bootstr
   const own = section(doc, cluster === 'minikube' ? /^Minikube\b/ : /^EKS\b/);
   const block = bashBlocks(own.body)[0];
   if (!block) throw new Error(`docs/gitops.md: no bash block in the ${cluster} section`);
-  const secrets = bashBlocks(section(doc, /^Secrets\b/).body).flatMap(commands).filter((c) => !c.startsWith('#'));
+  const secrets = bashBlocks(section(doc, /^Secrets\b/).body)
+    .flatMap(commands)
+    .filter((c) => !c.startsWith('#'));
   const steps: string[] = [];
   const replaced: string[] = [];
   let secretsDone = false;
@@ -99,7 +105,10 @@ export function bootstrap(docPath: string, cluster: 'minikube' | 'eks'): Bootstr
  * EKS section's text (not its code), in order of appearance, limited to `known` names.
  */
 export function documentedEksOrder(docPath: string, known: string[]): string[] {
-  const own = section(readFileSync(docPath, 'utf8'), /^EKS\b/).body.replace(/^```[\s\S]*?^```/gm, '');
+  const own = section(readFileSync(docPath, 'utf8'), /^EKS\b/).body.replace(
+    /^```[\s\S]*?^```/gm,
+    '',
+  );
   const order: string[] = [];
   for (const m of own.matchAll(/`([a-z0-9-]+)`/g)) {
     const name = m[1]!;

@@ -25,7 +25,9 @@ export function sourcesValue(key: string): string {
 
 async function controlPlane(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<string> {
   try {
-    return (await run('bash', [CONTROL_PLANE, ...args], { env, maxBuffer: 64 * 1024 * 1024 })).stdout.trim();
+    return (
+      await run('bash', [CONTROL_PLANE, ...args], { env, maxBuffer: 64 * 1024 * 1024 })
+    ).stdout.trim();
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`control-plane.sh ${args.join(' ')} failed: ${err.stderr || err.message}`);
@@ -34,7 +36,9 @@ async function controlPlane(args: string[], env: NodeJS.ProcessEnv = process.env
 
 /** A Go module's folder in the module cache (downloaded on first use, then offline). */
 export async function goModuleDir(moduleAtVersion: string): Promise<string> {
-  const { stdout } = await run('go', ['mod', 'download', '-json', moduleAtVersion], { maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run('go', ['mod', 'download', '-json', moduleAtVersion], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return (JSON.parse(stdout) as { Dir: string }).Dir;
 }
 
@@ -59,7 +63,9 @@ export const REFRESH_SECONDS = 10;
 const ARGOCD_ENV = `ARGOCD_RECONCILIATION_TIMEOUT=${REFRESH_SECONDS}s ARGOCD_RECONCILIATION_JITTER=0 ARGOCD_APPLICATIONSET_CONTROLLER_REQUEUE_AFTER=${REFRESH_SECONDS}s`;
 
 export async function startWorld(): Promise<World> {
-  const cache = resolve(process.env.FLEETMAN_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'fleetman'));
+  const cache = resolve(
+    process.env.FLEETMAN_CACHE ?? join(process.env.HOME ?? '/root', '.cache', 'fleetman'),
+  );
   const dir = join(cache, 'data', 'gitops-suite');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
@@ -72,7 +78,11 @@ export async function startWorld(): Promise<World> {
   const fleetman = fleetmanRepository(ROOT, dir, []);
   const argocd = argoCdRepository(await goModuleDir(sourcesValue('ARGOCD_MODULE')), dir, argoTag);
   const port = Number(process.env.FLEETMAN_GITOPS_PORT ?? 16460);
-  const host = await startGitHost({ port, dir, repos: { 'fleetman/fleetman': fleetman.bare, 'argoproj/argo-cd': argocd } });
+  const host = await startGitHost({
+    port,
+    dir,
+    repos: { 'fleetman/fleetman': fleetman.bare, 'argoproj/argo-cd': argocd },
+  });
 
   const userEnv = (kubeconfig: string): Record<string, string> => ({
     ...(process.env as Record<string, string>),

@@ -32,34 +32,90 @@ function certificates(dir: string): { key: Buffer; cert: Buffer; bundle: string 
   const file = (name: string) => join(dir, name);
   if (!existsSync(file('bundle.pem'))) {
     const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    run('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650', '-subj', '/CN=fleetman-gitops-test-ca', '-keyout', 'ca.key', '-out', 'ca.crt');
-    run('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=github.com', '-keyout', 'github.key', '-out', 'github.csr');
+    run(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '3650',
+      '-subj',
+      '/CN=fleetman-gitops-test-ca',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+    );
+    run(
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-subj',
+      '/CN=github.com',
+      '-keyout',
+      'github.key',
+      '-out',
+      'github.csr',
+    );
     writeFileSync(file('san.ext'), 'subjectAltName=DNS:github.com\n');
-    run('x509', '-req', '-in', 'github.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '3650', '-extfile', 'san.ext', '-out', 'github.crt');
+    run(
+      'x509',
+      '-req',
+      '-in',
+      'github.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '3650',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'github.crt',
+    );
     const system = existsSync(SYSTEM_BUNDLE) ? readFileSync(SYSTEM_BUNDLE, 'utf8') : '';
     writeFileSync(file('bundle.pem'), system + '\n' + readFileSync(file('ca.crt'), 'utf8'));
   }
-  return { key: readFileSync(file('github.key')), cert: readFileSync(file('github.crt')), bundle: file('bundle.pem') };
+  return {
+    key: readFileSync(file('github.key')),
+    cert: readFileSync(file('github.crt')),
+    bundle: file('bundle.pem'),
+  };
 }
 
 /**
  * Serves `repos` (URL path "owner/name" -> bare repository folder) as https://github.com/owner/name(.git)
  * through a proxy on 127.0.0.1:port.
  */
-export async function startGitHost(options: { port: number; dir: string; repos: Record<string, string> }): Promise<GitHost> {
+export async function startGitHost(options: {
+  port: number;
+  dir: string;
+  repos: Record<string, string>;
+}): Promise<GitHost> {
   const { key, cert, bundle } = certificates(join(options.dir, 'tls'));
   const requests: string[] = [];
   const refused: string[] = [];
-  const repos = new Map(Object.entries(options.repos).map(([path, dir]) => [path.replace(/\.git$/, ''), dir]));
+  const repos = new Map(
+    Object.entries(options.repos).map(([path, dir]) => [path.replace(/\.git$/, ''), dir]),
+  );
 
   // The TLS side: git smart HTTP for the known repositories.
   const git = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'https://github.com');
-    const match = /^\/([^/]+\/[^/]+?)(?:\.git)?(\/(?:info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.*))$/.exec(url.pathname);
+    const match =
+      /^\/([^/]+\/[^/]+?)(?:\.git)?(\/(?:info\/refs|git-upload-pack|git-receive-pack|HEAD|objects\/.*))$/.exec(
+        url.pathname,
+      );
     const repo = match ? repos.get(match[1]!) : undefined;
     requests.push(`${req.method} ${url.pathname}${url.search}`);
     if (!match || !repo) {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`not served by the gitops test host: ${url.pathname}\n`);
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end(`not served by the gitops test host: ${url.pathname}\n`);
       return;
     }
     const env: Record<string, string> = {
@@ -73,7 +129,8 @@ export async function startGitHost(options: { port: number; dir: string; repos: 
       REMOTE_USER: 'gitops-test',
       REMOTE_ADDR: '127.0.0.1',
     };
-    if (req.headers['content-encoding']) env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
+    if (req.headers['content-encoding'])
+      env.HTTP_CONTENT_ENCODING = String(req.headers['content-encoding']);
     if (req.headers['git-protocol']) env.GIT_PROTOCOL = String(req.headers['git-protocol']);
     const backend = spawn('git', ['http-backend'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     req.pipe(backend.stdin);
@@ -103,7 +160,10 @@ export async function startGitHost(options: { port: number; dir: string; repos: 
       res.write(head.subarray(end + 4));
     });
     backend.on('close', (code) => {
-      if (!headersDone) res.writeHead(500, { 'content-type': 'text/plain' }).end(`git http-backend failed (${code}): ${stderr}\n`);
+      if (!headersDone)
+        res
+          .writeHead(500, { 'content-type': 'text/plain' })
+          .end(`git http-backend failed (${code}): ${stderr}\n`);
       else res.end();
     });
   });
@@ -111,7 +171,9 @@ export async function startGitHost(options: { port: number; dir: string; repos: 
   // The proxy side: CONNECT github.com:443 is terminated here; nothing else goes anywhere.
   const proxy = http.createServer((req, res) => {
     refused.push(`${req.method} ${req.url}`);
-    res.writeHead(403, { 'content-type': 'text/plain' }).end('the gitops test proxy serves only github.com over CONNECT\n');
+    res
+      .writeHead(403, { 'content-type': 'text/plain' })
+      .end('the gitops test proxy serves only github.com over CONNECT\n');
   });
   const sockets = new Set<Socket>();
   proxy.on('connection', (s: Socket) => {
@@ -122,7 +184,9 @@ export async function startGitHost(options: { port: number; dir: string; repos: 
     const target = req.url ?? '';
     if (target !== 'github.com:443') {
       refused.push(target);
-      socket.end('HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nnot reachable offline (gitops test proxy)\n');
+      socket.end(
+        'HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nnot reachable offline (gitops test proxy)\n',
+      );
       return;
     }
     socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');

@@ -9,7 +9,12 @@ const run = promisify(execFile);
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface Application extends Json {
-  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string>; finalizers?: string[] };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    finalizers?: string[];
+  };
   spec: Json;
   status?: {
     sync?: { status?: string; revision?: string; revisions?: string[] };
@@ -18,7 +23,13 @@ export interface Application extends Json {
     history?: { id: number; revision?: string }[];
     reconciledAt?: string;
     conditions?: { type: string; message: string }[];
-    resources?: { kind: string; name: string; namespace?: string; status?: string; health?: { status?: string } }[];
+    resources?: {
+      kind: string;
+      name: string;
+      namespace?: string;
+      status?: string;
+      health?: { status?: string };
+    }[];
   };
 }
 
@@ -45,7 +56,11 @@ export class Cluster {
   async list(kind: string, namespace?: string, selector?: string): Promise<Json[]> {
     const ns = namespace ? ['-n', namespace] : ['-A'];
     const sel = selector ? ['-l', selector] : [];
-    return (JSON.parse(await this.kubectl(['get', kind, ...ns, ...sel, '-o', 'json'])) as { items: Json[] }).items;
+    return (
+      JSON.parse(await this.kubectl(['get', kind, ...ns, ...sel, '-o', 'json'])) as {
+        items: Json[];
+      }
+    ).items;
   }
 
   async applications(): Promise<Application[]> {
@@ -59,10 +74,26 @@ export class Cluster {
   /** What a git webhook (or the UI's Refresh button) does: ask for a fresh look at git. */
   async refresh(appNames: string[], appSets: string[]): Promise<void> {
     for (const a of appNames) {
-      await this.kubectl(['annotate', '--overwrite', '-n', 'argocd', 'applications.argoproj.io', a, 'argocd.argoproj.io/refresh=hard']);
+      await this.kubectl([
+        'annotate',
+        '--overwrite',
+        '-n',
+        'argocd',
+        'applications.argoproj.io',
+        a,
+        'argocd.argoproj.io/refresh=hard',
+      ]);
     }
     for (const s of appSets) {
-      await this.kubectl(['annotate', '--overwrite', '-n', 'argocd', 'applicationsets.argoproj.io', s, 'argocd.argoproj.io/application-set-refresh=true']);
+      await this.kubectl([
+        'annotate',
+        '--overwrite',
+        '-n',
+        'argocd',
+        'applicationsets.argoproj.io',
+        s,
+        'argocd.argoproj.io/application-set-refresh=true',
+      ]);
     }
   }
 
@@ -83,19 +114,35 @@ export class Cluster {
         syncOptions: app.spec.syncPolicy?.syncOptions ?? [],
       },
     };
-    await this.kubectl(['patch', '-n', 'argocd', 'applications.argoproj.io', name, '--type', 'merge', '-p', JSON.stringify({ operation })]);
+    await this.kubectl([
+      'patch',
+      '-n',
+      'argocd',
+      'applications.argoproj.io',
+      name,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify({ operation }),
+    ]);
   }
 }
 
 /** Runs a command (no shell); on failure the error carries stdout and stderr. */
-export async function sh(cmd: string[], env: Record<string, string>, input?: string): Promise<string> {
+export async function sh(
+  cmd: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<string> {
   if (input === undefined) {
     try {
       const { stdout } = await run(cmd[0]!, cmd.slice(1), { env, maxBuffer: 256 * 1024 * 1024 });
       return stdout;
     } catch (e) {
       const err = e as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`${cmd.join(' ')} failed: ${err.stderr || err.message}${err.stdout ? `\n${err.stdout}` : ''}`);
+      throw new Error(
+        `${cmd.join(' ')} failed: ${err.stderr || err.message}${err.stdout ? `\n${err.stdout}` : ''}`,
+      );
     }
   }
   return new Promise((resolve, reject) => {
@@ -105,7 +152,9 @@ export async function sh(cmd: string[], env: Record<string, string>, input?: str
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (errOut += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd.join(' ')} failed (${code}): ${errOut}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd.join(' ')} failed (${code}): ${errOut}`)),
+    );
     child.stdin.end(input);
   });
 }
@@ -114,7 +163,12 @@ export async function sh(cmd: string[], env: Record<string, string>, input?: str
  * Polls `probe` until it returns a value (not undefined), at most `seconds`. The deadline is a
  * failure bound, not a timing assertion; the error says what was last seen.
  */
-export async function eventually<T>(what: string, seconds: number, probe: () => Promise<T | undefined>, describe?: () => Promise<string>): Promise<T> {
+export async function eventually<T>(
+  what: string,
+  seconds: number,
+  probe: () => Promise<T | undefined>,
+  describe?: () => Promise<string>,
+): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   for (;;) {
@@ -125,8 +179,14 @@ export async function eventually<T>(what: string, seconds: number, probe: () => 
       last = e;
     }
     if (Date.now() > deadline) {
-      const seen = describe ? await describe().catch((e: Error) => e.message) : last instanceof Error ? last.message : '';
-      throw new Error(`${what}: not reached within ${seconds}s${seen ? `\nlast seen:\n${seen}` : ''}`);
+      const seen = describe
+        ? await describe().catch((e: Error) => e.message)
+        : last instanceof Error
+          ? last.message
+          : '';
+      throw new Error(
+        `${what}: not reached within ${seconds}s${seen ? `\nlast seen:\n${seen}` : ''}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1000));
   }
@@ -138,7 +198,9 @@ export function appTable(apps: Application[]): string {
     .map((a) => {
       const s = a.status ?? {};
       const cond = (s.conditions ?? []).map((c) => `${c.type}: ${c.message}`).join('; ');
-      const op = s.operationState ? `${s.operationState.phase}${s.operationState.message ? ` (${s.operationState.message.slice(0, 300)})` : ''}` : '-';
+      const op = s.operationState
+        ? `${s.operationState.phase}${s.operationState.message ? ` (${s.operationState.message.slice(0, 300)})` : ''}`
+        : '-';
       return `${a.metadata.name.padEnd(24)} ${String(s.sync?.status).padEnd(10)} ${String(s.health?.status).padEnd(12)} op=${op} rev=${(s.sync?.revision ?? '').slice(0, 8)} ${cond.slice(0, 300)}`;
     })
     .join('\n');

@@ -42,14 +42,19 @@ function bareFrom(work: string, bare: string, message: string, branch: string): 
  * The checkout as a repository with `main` (and `extraBranches`, same commit): what is on disk
  * now, tracked or new, minus ignored files, so the suite tests the change being made.
  */
-export function fleetmanRepository(root: string, dir: string, extraBranches: string[]): { bare: string; revision: string } {
+export function fleetmanRepository(
+  root: string,
+  dir: string,
+  extraBranches: string[],
+): { bare: string; revision: string } {
   const work = join(dir, 'snapshot');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const files = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
     .split('\0')
     .filter((f) => f && existsSync(join(root, f)));
-  for (const f of files) cpSync(join(root, f), join(work, f), { recursive: false, verbatimSymlinks: true });
+  for (const f of files)
+    cpSync(join(root, f), join(work, f), { recursive: false, verbatimSymlinks: true });
   const bare = join(dir, 'served', 'fleetman', 'fleetman.git');
   const revision = bareFrom(work, bare, 'checkout snapshot for the gitops suite', 'main');
   for (const b of extraBranches) git(bare, ['branch', b, 'main']);
