@@ -52,15 +52,31 @@ export function commands(block: string): string[] {
 
 /**
  * What only a real provider does, which the local control plane replaces: creating the cluster
- * (minikube, eksctl), add-ons, cloud volumes; and the commands that never end (watch,
- * port-forward). Everything else in the bootstrap is run as written.
+ * (minikube, eksctl), add-ons, building images in the VM; and the commands that never end
+ * (watch, port-forward). Everything else in the bootstrap is run as written.
  */
 export function isProviderOrInteractive(command: string): boolean {
   return (
     /^(minikube|eksctl|aws)\b/.test(command) ||
     /\s-w(\s|$)|--watch\b/.test(command) ||
-    /\bport-forward\b/.test(command)
+    /\bport-forward\b/.test(command) ||
+    // Builds images inside the Minikube VM (`minikube image build`): there is no VM here.
+    /minikube-images\.sh/.test(command)
   );
+}
+
+/**
+ * Fills the `<...>` placeholders of a documented command (e.g. `<a revision Minikube ran
+ * healthy>`) from `values` (pattern -> value); a placeholder nothing matches is an error, so a
+ * new one in the docs is noticed.
+ */
+export function fillPlaceholders(command: string, values: [RegExp, string][]): string {
+  return command.replace(/<[^<>\n]+>/g, (placeholder) => {
+    const hit = values.find(([pattern]) => pattern.test(placeholder));
+    if (!hit)
+      throw new Error(`docs/gitops.md: no value for the placeholder ${placeholder} in: ${command}`);
+    return hit[1];
+  });
 }
 
 export interface Bootstrap {
