@@ -46,10 +46,18 @@ async function generated(cluster: Cluster): Promise<Application[]> {
 
 /** Apps whose sources the suite can serve offline: everything that is not, or does not hold, a chart Application. */
 async function offlineApps(cluster: Cluster): Promise<string[]> {
-  const apps = await generated(cluster);
+  // Once every Application was compared with git, its resources list says what it holds.
+  const apps = await eventually(
+    `${cluster.name}: every Application compared with git`,
+    STEP_SECONDS,
+    async () => {
+      const a = await generated(cluster);
+      return a.length && a.every((x) => x.status?.resources?.length) ? a : undefined;
+    },
+    () => describeApps(cluster),
+  );
   return apps
     .filter((a) => !(a.status?.resources ?? []).some((r) => r.kind === 'Application'))
-    .filter((a) => !['logging', 'monitoring'].includes(a.metadata.name))
     .map((a) => a.metadata.name)
     .sort();
 }
@@ -141,10 +149,7 @@ async function pinImages(digestSeed: string, only?: string): Promise<void> {
         `sha-${digestSeed}`,
         digest,
       ],
-      {
-        ...world.devEnv,
-        NODE_PATH: join(ROOT, 'node_modules'),
-      },
+      world.devEnv,
     );
   }
 }
