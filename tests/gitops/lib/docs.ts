@@ -39,10 +39,10 @@ export function commands(block: string): string[] {
     }
     if (!current && !line.trim()) continue;
     if (line.endsWith('\\')) {
-      current += line.slice(0, -1) + ' ';
+      current += `${(current ? line.trimStart() : line).slice(0, -1).trimEnd()} `;
       continue;
     }
-    current += line;
+    current += current ? line.trimStart() : line;
     out.push(current.trim());
     current = '';
   }
