@@ -2,8 +2,8 @@
 // tracked and new files, nothing edited) and Argo CD's install manifests at the pinned tag, the
 // remote base platform/argocd names.
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { cpSync, existsSync, lstatSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 
 /** Author identity and a fixed clock for the suite's commits (reproducible, never the user's). */
 export const GIT_ENV: Record<string, string> = {
@@ -38,6 +38,14 @@ function bareFrom(work: string, bare: string, message: string, branch: string): 
   return git(work, ['rev-parse', 'HEAD']);
 }
 
+/** A symlink leaving the checkout (a local node_modules link, say): Argo CD refuses those. */
+function linksOutside(root: string, file: string): boolean {
+  const path = join(root, file);
+  if (!lstatSync(path).isSymbolicLink()) return false;
+  const target = relative(realpathSync(root), realpathSync(path));
+  return target.startsWith('..') || isAbsolute(target);
+}
+
 /**
  * The checkout as a repository with `main` (and `extraBranches`, same commit): what is on disk
  * now, tracked or new, minus ignored files, so the suite tests the change being made.
@@ -52,7 +60,7 @@ export function fleetmanRepository(
   mkdirSync(work, { recursive: true });
   const files = git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
     .split('\0')
-    .filter((f) => f && existsSync(join(root, f)));
+    .filter((f) => f && existsSync(join(root, f)) && !linksOutside(root, f));
   for (const f of files)
     cpSync(join(root, f), join(work, f), { recursive: false, verbatimSymlinks: true });
   const bare = join(dir, 'served', 'fleetman', 'fleetman.git');
