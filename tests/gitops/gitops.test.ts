@@ -190,14 +190,8 @@ async function liveImage(
 
 describe('gitops: Minikube follows main', () => {
   test('bootstrap exactly as docs/gitops.md writes it (Argo CD, projects and ApplicationSet, Secrets)', async () => {
-    const replaced = await runBootstrap(world.minikube);
-    // Only the provider's own commands are replaced by the local control plane.
-    for (const r of replaced)
-      assert.match(
-        r,
-        /^(minikube|kubectl get applications .*-w|kubectl port-forward)/,
-        `unexpected replaced step: ${r}`,
-      );
+    // Only the provider's own commands are replaced (docs.test.ts checks which).
+    await runBootstrap(world.minikube);
     const secret = await world.minikube.get('secret', 'mongodb-credentials', 'fleetman');
     assert.ok(secret, 'the Secrets step created mongodb-credentials');
   });
@@ -371,9 +365,7 @@ describe('gitops: EKS runs what was promoted, synced in the UI', () => {
   });
 
   test('bootstrap exactly as docs/gitops.md writes it; nothing syncs by itself', async () => {
-    const replaced = await runBootstrap(world.eks);
-    for (const r of replaced)
-      assert.match(r, /^(eksctl|aws|kubectl port-forward)/, `unexpected replaced step: ${r}`);
+    await runBootstrap(world.eks);
     // The docs' first promotion created branch eks at exactly the revision Minikube ran.
     const eksHead = (
       await sh(['git', '-C', world.clone, 'ls-remote', 'origin', 'refs/heads/eks'], world.devEnv)
