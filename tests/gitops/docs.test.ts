@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { bootstrap, commands, fillPlaceholders } from './lib/docs.js';
+import { bootstrap, commands, documentedEksOrder, fillPlaceholders } from './lib/docs.js';
 import { ROOT } from './lib/environment.js';
 
 const DOC = join(ROOT, 'docs', 'gitops.md');
@@ -46,4 +46,14 @@ test('a documented placeholder is filled, an unknown one is an error', () => {
     () => fillPlaceholders('x <your-github-user>', [[/revision/, 'abc']]),
     /no value for the placeholder/,
   );
+});
+
+test('the EKS order is read from the numbered list, not from names mentioned on the way', () => {
+  const known = ['argocd', 'storage', 'monitoring', 'logging', 'activemq', 'mongodb'];
+  const order = documentedEksOrder(DOC, known);
+  assert.ok(
+    order.length >= 4,
+    `the EKS section names the platform apps in order: ${order.join(', ')}`,
+  );
+  assert.equal(order[0], 'argocd', 'Argo CD first');
 });

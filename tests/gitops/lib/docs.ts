@@ -117,16 +117,22 @@ export function bootstrap(docPath: string, cluster: 'minikube' | 'eks'): Bootstr
 }
 
 /**
- * The EKS sync order the docs give for the Argo CD UI: the Application names in backticks in the
- * EKS section's text (not its code), in order of appearance, limited to `known` names.
+ * The EKS sync order the docs give for the Argo CD UI: the Application names in backticks of
+ * the EKS section's numbered list (else its text), in order, limited to `known` names.
  */
 export function documentedEksOrder(docPath: string, known: string[]): string[] {
   const own = section(readFileSync(docPath, 'utf8'), /^EKS\b/).body.replace(
     /^```[\s\S]*?^```/gm,
     '',
   );
+  // A numbered list ("1. `argocd` ...") is the order; without one, the prose's order.
+  const numbered = own
+    .split('\n')
+    .filter((l) => /^\s*\d+\.\s/.test(l))
+    .map((l) => l.replace(/\(.*$/, '')) // the explanation in parentheses names other apps
+    .join('\n');
   const order: string[] = [];
-  for (const m of own.matchAll(/`([a-z0-9-]+)`/g)) {
+  for (const m of (numbered || own).matchAll(/`([a-z0-9-]+)`/g)) {
     const name = m[1]!;
     if (known.includes(name) && !order.includes(name)) order.push(name);
   }
