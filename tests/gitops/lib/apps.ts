@@ -43,11 +43,25 @@ export const isChartApp = (app: { spec: Application['spec'] }) =>
   sourcesOf(app).some((s) => typeof s.chart === 'string');
 
 /** Synced, Healthy and (when it ran one) its last operation succeeded. */
+/**
+ * Healthy, except for HorizontalPodAutoscalers: they need the metrics API (metrics-server),
+ * which a kwok cluster does not have, so on EKS they report Degraded here. Every other
+ * resource must be Healthy; the HPAs' own behaviour is left to a real cluster.
+ */
+export function healthy(app: Application): boolean {
+  const s = app.status;
+  if (s?.health?.status === 'Healthy') return true;
+  const unhealthy = (s?.resources ?? []).filter(
+    (r) => r.health?.status && r.health.status !== 'Healthy',
+  );
+  return unhealthy.length > 0 && unhealthy.every((r) => r.kind === 'HorizontalPodAutoscaler');
+}
+
 export function settled(app: Application | undefined, revision?: string): boolean {
   const s = app?.status;
   return (
     s?.sync?.status === 'Synced' &&
-    s.health?.status === 'Healthy' &&
+    healthy(app!) &&
     (s.operationState === undefined || s.operationState.phase === 'Succeeded') &&
     (revision === undefined || s.sync.revision === revision)
   );
