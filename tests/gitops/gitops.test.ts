@@ -73,7 +73,8 @@ async function waitSettled(
     seconds,
     async () => {
       const apps = await Promise.all(names.map((n) => cluster.application(n)));
-      return apps.every((a) => settled(a, revision)) ? (apps as Application[]) : undefined;
+      for (const a of apps) if (!(await settled(cluster, a, revision))) return undefined;
+      return apps as Application[];
     },
     () => describeApps(cluster),
   );

@@ -44,26 +44,55 @@ export const isChartApp = (app: { spec: Application['spec'] }) =>
 
 /** Synced, Healthy and (when it ran one) its last operation succeeded. */
 /**
- * Healthy, except for HorizontalPodAutoscalers: they need the metrics API (metrics-server),
- * which a kwok cluster does not have, so on EKS they report Degraded here. Every other
- * resource must be Healthy; the HPAs' own behaviour is left to a real cluster.
+ * Healthy, or Degraded only because of HorizontalPodAutoscalers that cannot read metrics: a
+ * kwok cluster has no metrics API (metrics-server), so the EKS HPAs report Degraded here. Then
+ * every HPA of the app must say exactly that, and every Deployment/StatefulSet of it must be
+ * rolled out. Autoscaling itself is left to a real cluster.
  */
-export function healthy(app: Application): boolean {
+export async function healthy(cluster: Cluster, app: Application): Promise<boolean> {
   const s = app.status;
   if (s?.health?.status === 'Healthy') return true;
-  const unhealthy = (s?.resources ?? []).filter(
-    (r) => r.health?.status && r.health.status !== 'Healthy',
-  );
-  return unhealthy.length > 0 && unhealthy.every((r) => r.kind === 'HorizontalPodAutoscaler');
+  if (s?.health?.status !== 'Degraded') return false;
+  const resources = s.resources ?? [];
+  const hpas = resources.filter((r) => r.kind === 'HorizontalPodAutoscaler');
+  if (!hpas.length) return false;
+  for (const r of hpas) {
+    const hpa = await cluster.get('hpa', r.name, r.namespace);
+    const conditions = (hpa?.status?.conditions ?? []) as {
+      type: string;
+      status: string;
+      reason: string;
+    }[];
+    if (
+      !conditions.some(
+        (c) =>
+          c.type === 'ScalingActive' &&
+          c.status === 'False' &&
+          c.reason === 'FailedGetResourceMetric',
+      )
+    )
+      return false;
+  }
+  for (const r of resources.filter((x) => x.kind === 'Deployment' || x.kind === 'StatefulSet')) {
+    const w = await cluster.get(r.kind.toLowerCase(), r.name, r.namespace);
+    const st = w?.status ?? {};
+    if (st.observedGeneration !== w?.metadata.generation || st.readyReplicas !== w?.spec.replicas)
+      return false;
+  }
+  return true;
 }
 
-export function settled(app: Application | undefined, revision?: string): boolean {
+export async function settled(
+  cluster: Cluster,
+  app: Application | undefined,
+  revision?: string,
+): Promise<boolean> {
   const s = app?.status;
   return (
     s?.sync?.status === 'Synced' &&
-    healthy(app!) &&
     (s.operationState === undefined || s.operationState.phase === 'Succeeded') &&
-    (revision === undefined || s.sync.revision === revision)
+    (revision === undefined || s.sync.revision === revision) &&
+    (await healthy(cluster, app!))
   );
 }
 
