@@ -551,8 +551,12 @@ describe('gitops: promotion moves a whole tested revision', () => {
 
 describe('gitops: folders are the Applications', () => {
   test('removing a Minikube folder deletes its Application and prunes its workloads (defect 5)', async () => {
-    const facts = appFacts(ROOT, 'minikube').find((f) => f.name === 'position-simulator');
-    assert.ok(facts?.prune, 'clusters/minikube/position-simulator/app.yaml says prune');
+    // docs/gitops.md: every generated Application carries Argo CD's resources finalizer.
+    const app = await world.minikube.application('position-simulator');
+    assert.ok(
+      app?.metadata.finalizers?.some((f) => f.startsWith('resources-finalizer.argocd.argoproj.io')),
+      'the position-simulator Application carries the resources finalizer',
+    );
     assert.ok(await world.minikube.get('deployment', 'position-simulator', 'fleetman'));
     await push('remove position-simulator from Minikube', () => {
       rmSync(join(world.clone, 'clusters', 'minikube', 'position-simulator'), { recursive: true });
