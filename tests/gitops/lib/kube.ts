@@ -82,7 +82,10 @@ export class Cluster {
         'applications.argoproj.io',
         a,
         'argocd.argoproj.io/refresh=hard',
-      ]);
+      ]).catch((e: Error) => {
+        // Deleted meanwhile (a removed folder): nothing to refresh.
+        if (!/NotFound/.test(e.message)) throw e;
+      });
     }
     for (const s of appSets) {
       await this.kubectl([
