@@ -35,7 +35,7 @@ set -euo pipefail
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPTS_DIR/../.." && pwd)
 # shellcheck source-path=SCRIPTDIR source=../../versions.env
-source "$ROOT/versions.env"
+source "$SCRIPTS_DIR/../../versions.env"
 
 die() { echo "control-plane.sh: error: $*" >&2; exit 1; }
 note() { if [[ -n ${FLEETMAN_VERBOSE:-} ]]; then echo "control-plane.sh: $*" >&2; fi; }
@@ -226,8 +226,8 @@ build_go_tools() {
   argodir=$(module_dir "github.com/argoproj/argo-cd/v3@v$ARGOCD_VERSION")
   kustomize_version=$(sed -n 's/^kustomize5_version=//p' "$argodir/hack/tool-versions.sh")
   [[ -n $kustomize_version ]] || die "no kustomize5_version in Argo CD's hack/tool-versions.sh"
-  (GOBIN=$out GOFLAGS= nice go install "sigs.k8s.io/kustomize/kustomize/v5@v$kustomize_version" &&
-    GOBIN=$out GOFLAGS= nice go install "sigs.k8s.io/kwok/cmd/kwok@v$CONTROL_PLANE_KWOK_VERSION") >"$log" 2>&1 ||
+  (GOBIN=$out GOFLAGS='' nice go install "sigs.k8s.io/kustomize/kustomize/v5@v$kustomize_version" &&
+    GOBIN=$out GOFLAGS='' nice go install "sigs.k8s.io/kwok/cmd/kwok@v$CONTROL_PLANE_KWOK_VERSION") >"$log" 2>&1 ||
     { tail -n 40 "$log" >&2; die "could not install kustomize v$kustomize_version / kwok v$CONTROL_PLANE_KWOK_VERSION (log: $log)"; }
   kwokdir=$(module_dir "sigs.k8s.io/kwok@v$CONTROL_PLANE_KWOK_VERSION")
   local stage f
@@ -360,7 +360,7 @@ ensure_pki() {
     openssl genrsa -out sa.key 2048
     openssl rsa -in sa.key -pubout -out sa.pub
     printf '%s,admin,admin,system:masters\n' "$(openssl rand -hex 16)" >tokens.csv
-    touch done
+    touch ./done
   ) >"$RUN_DIR/pki.log" 2>&1 || { cat "$RUN_DIR/pki.log" >&2; die "could not create the local certificates"; }
 }
 
@@ -544,7 +544,7 @@ cmd_stop() {
 }
 
 # Stop everything and delete the clusters' data (etcd, certificates, Argo CD state).
-cmd_wipe() { cmd_stop; rm -rf "$DATA_DIR"; }
+cmd_wipe() { cmd_stop "${CLUSTERS[@]}"; rm -rf "$DATA_DIR"; }
 
 cmd_status() {
   local name all=(etcd) cluster status=0
