@@ -34,7 +34,7 @@ set -euo pipefail
 
 SCRIPTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPTS_DIR/../.." && pwd)
-# shellcheck source-path=SCRIPTDIR source=../../versions.env
+# shellcheck source=/dev/null # plain KEY=value lines (versions.env)
 source "$SCRIPTS_DIR/../../versions.env"
 
 die() { echo "control-plane.sh: error: $*" >&2; exit 1; }
