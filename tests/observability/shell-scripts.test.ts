@@ -7,6 +7,8 @@ const SCRIPTS = [
   'platform/logging/setup/setup.sh', // runs under busybox sh in the curl image
   'tests/observability/test.sh',
   'tests/observability/cluster-check.sh',
+  'scripts/dev-servers/control-plane.sh',
+  'tests/gitops/test.sh',
 ];
 
 describe('shell scripts', () => {
