@@ -86,12 +86,14 @@ function featureSuite(name: string, viewport: ViewportName, url: () => string) {
 
     test('low zoom: clusters with status counts, labels that do not overlap', async () => {
       await setZoom(page, 10);
+      // Wait for a frame drawn after the zoom settled (a loaded machine may still show one from
+      // the animation, with part of the fleet outside its bounds): clusters and the fleet in view.
       const s = await waitFor(
-        'clusters',
+        'clusters with the fleet in view',
         () => stats(page),
-        (s) => s.clusters >= 1,
+        (s) => s.clusters >= 1 && s.drawn >= 20,
       );
-      assert.ok(s.drawn <= s.vehicles && s.drawn >= 20, `${s.drawn} of ${s.vehicles} drawn`);
+      assert.ok(s.drawn <= s.vehicles, `${s.drawn} of ${s.vehicles} drawn`);
       assert.ok(overlapFree(s.labels));
       await shot(page, 'clusters');
       await setZoom(page, 13);
