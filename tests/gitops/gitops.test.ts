@@ -72,6 +72,7 @@ async function waitSettled(
     `${cluster.name}: ${names.join(', ')} Synced and Healthy${revision ? ` at ${revision.slice(0, 12)}` : ''}`,
     seconds,
     async () => {
+      await cluster.provideLoadBalancers();
       const apps = await Promise.all(names.map((n) => cluster.application(n)));
       for (const a of apps) if (!(await settled(cluster, a, revision))) return undefined;
       return apps as Application[];

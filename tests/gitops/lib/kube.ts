@@ -63,6 +63,33 @@ export class Cluster {
     ).items;
   }
 
+  /**
+   * Stands in for the cloud's load-balancer controller (AWS Load Balancer Controller on EKS,
+   * `minikube tunnel` on Minikube): a LoadBalancer Service gets an address in its status, without
+   * which Argo CD reports it Progressing forever. Nothing is reachable at that address; the NLBs
+   * themselves are left to a real cluster.
+   */
+  async provideLoadBalancers(): Promise<void> {
+    for (const svc of await this.list('services')) {
+      if (svc.spec?.type !== 'LoadBalancer' || svc.status?.loadBalancer?.ingress?.length) continue;
+      const { name, namespace } = svc.metadata as { name: string; namespace: string };
+      const status = {
+        status: { loadBalancer: { ingress: [{ hostname: `${name}.${namespace}.elb.invalid` }] } },
+      };
+      await this.kubectl([
+        'patch',
+        'service',
+        name,
+        '-n',
+        namespace,
+        '--subresource=status',
+        '--type=merge',
+        '-p',
+        JSON.stringify(status),
+      ]);
+    }
+  }
+
   async applications(): Promise<Application[]> {
     return (await this.list('applications.argoproj.io', 'argocd')) as Application[];
   }
