@@ -37,6 +37,13 @@ export {
   type DeviceView,
 } from './device.js';
 export { ALERT_TYPES, type Alert, type AlertType } from './alert.js';
+export {
+  type Geofence,
+  type GeofenceCircle,
+  type GeofenceGeometry,
+  type GeofenceInput,
+  type GeofencePolygon,
+} from './geofence.js';
 export { distanceM, EARTH_RADIUS_M, type LatLng } from './geo.js';
 export {
   formatSseComment,

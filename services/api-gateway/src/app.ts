@@ -102,17 +102,17 @@ export function createGatewayApp({
   api.use(rateLimit({ limiter, rejected }));
   // Checked against openapi.yaml before anything goes upstream, as the tracker checks it.
   api.use(validateRequests(contract));
-  api.get('/vehicles', proxy);
-  api.get('/vehicles/:id', proxy);
-  api.get('/vehicles/:id/history', proxy);
   api.get('/stream', streamHandler(hub));
-  // The device registry: every operation openapi.yaml gives to device-ingest, each behind the
-  // one access check of its `x-access` (write or admin), apart from the read routes above.
-  for (const operation of contract.operations.filter((o) => o.upstream === 'device-ingest')) {
+  // Every operation openapi.yaml gives to an upstream goes there, each behind the one access
+  // check of its `x-access` (read, write or admin): a new route is a contract entry, not code here.
+  const upstreams: Record<string, typeof proxy> = { tracker: proxy, 'device-ingest': ingest };
+  for (const operation of contract.operations) {
+    const upstream = operation.upstream && upstreams[operation.upstream];
+    if (!upstream) continue;
     api.register(
       operation.routerPath,
       [operation.method],
-      [accessControl(operation.access), ingest],
+      [accessControl(operation.access), upstream],
     );
   }
   app.use(api.routes()).use(api.allowedMethods({ throw: true })); // 405/501 as JSON errors too
