@@ -44,3 +44,4 @@ export {
   type ResponseInput,
 } from './contract/api-contract.js';
 export { validateRequests } from './contract/validate-requests.js';
+export { mongoDatabaseName } from './mongo/database-name.js';

@@ -1,5 +1,6 @@
 import { type Broker } from '@fleetman/broker';
 import {
+  mongoDatabaseName,
   createBackoff,
   createHttpApp,
   listen,
@@ -55,7 +56,7 @@ export function createDeviceStore(config: IngestConfig, logger: Logger): DeviceS
     url: config.MONGO_URL,
     username: config.MONGO_USERNAME,
     password: config.MONGO_PASSWORD,
-    database: config.MONGO_DATABASE,
+    database: mongoDatabaseName(config.MONGO_URL, config.MONGO_DATABASE),
     logger,
   });
 }

@@ -1,5 +1,6 @@
 import { type Broker, type Subscription } from '@fleetman/broker';
 import {
+  mongoDatabaseName,
   createBackoff,
   createHttpApp,
   Gauge,
@@ -65,7 +66,7 @@ export function createStore(config: TrackerConfig, logger: Logger): PositionStor
     url: config.MONGO_URL,
     username: config.MONGO_USERNAME,
     password: config.MONGO_PASSWORD,
-    database: config.MONGO_DATABASE,
+    database: mongoDatabaseName(config.MONGO_URL, config.MONGO_DATABASE),
     retention: config.MONGO_RETENTION,
     retentionMs: config.HISTORY_RETENTION,
     logger,

@@ -12,7 +12,7 @@ export interface MongoStoreOptions {
   url: string;
   username?: string;
   password?: string;
-  /** Database name when the URL has none. */
+  /** The database: MONGO_URL's if it names one, else MONGO_DATABASE (mongoDatabaseName). */
   database?: string;
   retentionMs: number;
   /** `ttl`: a TTL index does it (MongoDB); `sweep`: the tracker deletes periodically (FerretDB has no TTL). */
@@ -51,6 +51,11 @@ export class MongoStore implements PositionStore {
     this.#db = this.#client.db(options.database);
     this.#positions = this.#db.collection<PositionRecord>('positions');
     this.#vehicles = this.#db.collection<VehicleDoc>('vehicles');
+  }
+
+  /** The database in use (MONGO_URL's, else MONGO_DATABASE: see createStore). */
+  get databaseName(): string {
+    return this.#db.databaseName;
   }
 
   async init(): Promise<void> {
